@@ -1,0 +1,97 @@
+"""Fantasize: a shop for customizable gifts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(config: type | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app from a config class (default: from ``FANTASIZE_ENV``) plus overrides."""
+    from config import ProductionConfig, config_from_env
+
+    config = config or config_from_env()
+    if config is ProductionConfig or (isinstance(config, type) and issubclass(config, ProductionConfig)):
+        config.validate()
+
+    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    app.config.from_object(config)
+    app.config.update(overrides or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_request_hooks(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from fantasize.connections import init_redis
+    from fantasize.db import install_session_hooks
+    from fantasize.extensions import cache, csrf, db, limiter, login_manager, migrate, sock
+
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("CACHE_TYPE", "RedisCache" if redis_url else "SimpleCache")
+    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", app.config["CACHE_TTL_PRODUCTS"])
+    if redis_url:
+        app.config.setdefault("CACHE_REDIS_URL", redis_url)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        engine_options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        engine_options.setdefault("connect_args", {}).setdefault("connect_timeout", 3)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
+
+    db.init_app(app)
+    install_session_hooks()
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    cache.init_app(app)
+    limiter.init_app(app)
+    sock.init_app(app)
+    init_redis(app)
+
+    from fantasize.accounts import session as account_session
+
+    account_session.init_login(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from fantasize.api.versioning import init_versioning
+    from fantasize.ops.logging import configure_logging, init_request_logging
+    from fantasize.web.security import init_security
+    from fantasize.web.templating import init_templating
+
+    configure_logging(app)
+    init_templating(app)
+    init_versioning(app)
+    init_security(app)
+    init_request_logging(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from fantasize.api import init_api
+    from fantasize.catalog.views import bp as catalog_pages
+    from fantasize.ops.health import bp as ops
+
+    app.register_blueprint(ops)
+    app.register_blueprint(catalog_pages)
+    init_api(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from fantasize.web.errors import init_error_handlers
+
+    init_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from fantasize.ops.cli import init_cli
+
+    init_cli(app)

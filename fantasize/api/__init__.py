@@ -1,0 +1,41 @@
+"""The versioned JSON API: envelope, versions, pagination and the OpenAPI document."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_smorest import Api
+
+from fantasize.api.envelope import ErrorEnvelopeSchema
+from fantasize.api.versioning import CURRENT_VERSION
+
+
+class EnvelopedApi(Api):
+    """flask-smorest's Api, minus its error handler (``fantasize.web.errors`` owns errors)."""
+
+    ERROR_SCHEMA = ErrorEnvelopeSchema
+
+    def _register_error_handlers(self) -> None:
+        pass
+
+
+def _resource_blueprints() -> list:
+    from fantasize.catalog.api import bp as products
+
+    return [(products, "/products")]
+
+
+def init_api(app: Flask) -> None:
+    from fantasize.api import docs
+
+    api = EnvelopedApi(app)
+    for blueprint, prefix in _resource_blueprints():
+        api.register_blueprint(blueprint, url_prefix=f"/api/{CURRENT_VERSION}{prefix}")
+        # v1 serves the same resources for old clients (with deprecation headers).
+        v1_name = f"v1_{blueprint.name}"
+        app.register_blueprint(blueprint, url_prefix=f"/api/v1{prefix}", name=v1_name)
+        app.extensions["flask-smorest"]["blp_name_to_api"][v1_name] = api
+    app.register_blueprint(docs.bp)
+
+
+def current_openapi_spec() -> dict:
+    return current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()

@@ -1,0 +1,1 @@
+"""Catalog: categories, brands, products, packages, offers, reviews and favorites."""

@@ -1,0 +1,1 @@
+"""Operations: health, instance info, logging and CLI commands."""

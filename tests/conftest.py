@@ -1,0 +1,181 @@
+"""Shared fixtures.
+
+The suite runs on PostgreSQL and Redis when ``DATABASE_URL`` / ``REDIS_URL`` are set
+(CI sets them), each run in a throw-away PostgreSQL schema and a private Redis key
+prefix; otherwise on a temporary SQLite file with in-process cache and limiter.
+Tests marked ``postgres``, ``redis`` or ``browser`` need that service: they skip when it
+is missing, unless ``REQUIRE_SERVICES=1``, where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from config import TestConfig, normalize_database_url
+from fantasize import create_app
+from fantasize.extensions import cache, db, limiter
+from tests.factories import UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+RUN_ID = uuid.uuid4().hex[:10]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _service_available(marker: str, app: Flask) -> str | None:
+    """Why the service behind ``marker`` is missing, or ``None`` when it is there."""
+    if marker == "postgres" and not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return "needs PostgreSQL (set DATABASE_URL)"
+    if marker == "redis" and not app.config.get("REDIS_URL"):
+        return "needs Redis (set REDIS_URL)"
+    if marker == "browser" and not CHROMIUM:
+        return "needs Chromium (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _require_services(request: pytest.FixtureRequest) -> None:
+    for marker in ("postgres", "redis", "browser"):
+        if request.node.get_closest_marker(marker) is None:
+            continue
+        missing = _service_available(marker, request.getfixturevalue("app"))
+        if missing and REQUIRE_SERVICES:
+            pytest.fail(f"REQUIRE_SERVICES=1 but this test {missing}")
+        if missing:
+            pytest.skip(missing)
+
+
+def _database_settings(tmp_root: Path) -> tuple[dict, str | None]:
+    """Engine settings for this run's private database, and the PostgreSQL schema if any."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_root / 'test.db'}"}, None
+    url = normalize_database_url(url)
+    schema = f"test_{RUN_ID}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    options = {
+        "pool_pre_ping": True,
+        "pool_size": 20,
+        "max_overflow": 40,
+        "connect_args": {"options": f"-csearch_path={schema}", "connect_timeout": 5},
+    }
+    return {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options}, schema
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    tmp_root = tmp_path_factory.mktemp("fantasize")
+    settings, schema = _database_settings(tmp_root)
+    settings.update(
+        {
+            "REDIS_URL": os.environ.get("REDIS_URL") or None,
+            "CACHE_KEY_PREFIX": f"test-{RUN_ID}:",
+            "RATELIMIT_KEY_PREFIX": f"test-{RUN_ID}",
+            "UPLOAD_DIR": str(tmp_root / "uploads"),
+            "SERVER_NAME": None,
+        }
+    )
+    app = create_app(TestConfig, settings)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+        if schema:
+            engine = sa.create_engine(settings["SQLALCHEMY_DATABASE_URI"])
+            with engine.begin() as connection:
+                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            engine.dispose()
+        redis = app.extensions.get("redis")
+        if redis is not None:
+            for key in redis.scan_iter(match=f"*test-{RUN_ID}*"):
+                redis.delete(key)
+
+
+def _truncate_all(app: Flask) -> None:
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            connection.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(sa.text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture(autouse=True)
+def _isolated(app: Flask) -> Iterator[None]:
+    """Each test starts with empty tables, an empty cache and fresh rate limits."""
+    with app.app_context():
+        yield
+        db.session.remove()
+        _truncate_all(app)
+        cache.clear()
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def user_factory() -> type[UserFactory]:
+    return UserFactory
+
+
+@pytest.fixture
+def login(client: FlaskClient):
+    """``login(user)`` signs ``client`` in as ``user`` (a browser session) and returns it."""
+
+    def _login(user) -> FlaskClient:
+        with client.session_transaction() as session:
+            session["_user_id"] = user.id
+            session["_fresh"] = True
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served over real HTTP on a free loopback port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def browser_page(live_server: str) -> Iterator:
+    """A Playwright page in Debian's Chromium (Playwright's own browser is not downloadable here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        yield page
+        context.close()
+        browser.close()

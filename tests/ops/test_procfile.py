@@ -1,0 +1,69 @@
+"""The Procfile's web line really serves the app under gunicorn."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _procfile_command(process: str) -> str:
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if name.strip() == process:
+            return command.strip()
+    raise AssertionError(f"no {process} line in the Procfile")
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        return response.status, response.read()
+
+
+@pytest.mark.slow
+def test_gunicorn_from_the_procfile_serves_the_app(app, tmp_path):
+    port = _free_port()
+    command = _procfile_command("web").replace("0.0.0.0", "127.0.0.1")
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_THREADS": "4",
+        "FANTASIZE_ENV": "production",
+        "SECRET_KEY": "p" * 48,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'gunicorn.db'}",
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
+    process = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env)  # noqa: S604
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, body = _get(f"{base}/health/live")
+                break
+            except OSError:
+                assert process.poll() is None, "gunicorn exited early"
+                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
+                time.sleep(0.2)
+        assert status == 200
+        status, body = _get(f"{base}/health/ready")
+        assert status == 200
+        status, body = _get(f"{base}/api/v2/openapi.json")
+        assert re.search(rb'"openapi":\s*"3\.', body)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

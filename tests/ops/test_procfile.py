@@ -36,7 +36,7 @@ def _get(url: str) -> tuple[int, bytes]:
 @pytest.mark.slow
 def test_gunicorn_from_the_procfile_serves_the_app(app, tmp_path):
     port = _free_port()
-    command = _procfile_command("web").replace("0.0.0.0", "127.0.0.1")
+    command = _procfile_command("web").replace("0.0.0.0", "127.0.0.1")  # noqa: S104 - only loopback here
     env = {
         **os.environ,
         "PORT": str(port),
@@ -47,7 +47,7 @@ def test_gunicorn_from_the_procfile_serves_the_app(app, tmp_path):
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'gunicorn.db'}",
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     }
-    process = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env)  # noqa: S604
+    process = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -179,3 +179,12 @@ def browser_page(live_server: str) -> Iterator:
         yield page
         context.close()
         browser.close()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    database = normalize_database_url(os.environ.get("DATABASE_URL") or "sqlite (temporary file)")
+    database = database.split("@")[-1]  # never print credentials
+    return [
+        f"fantasize: database={database} redis={os.environ.get('REDIS_URL') or 'none (in-process)'} "
+        f"chromium={CHROMIUM or 'missing'} REQUIRE_SERVICES={'1' if REQUIRE_SERVICES else '0'}"
+    ]

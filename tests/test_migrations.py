@@ -9,6 +9,7 @@ from fantasize.extensions import db
 
 # SQLite cannot reflect the expression index on lower(email); the migration creates it.
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 def test_models_match_the_migrated_schema(app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})

@@ -71,6 +71,30 @@ class Config:
     FCM_CREDENTIALS_FILE = os.environ.get("FCM_CREDENTIALS_FILE") or None
     FCM_ENDPOINT = os.environ.get("FCM_ENDPOINT") or None
 
+    # Staff roles that must use two-factor authentication (comma-separated, e.g. "admin,manager").
+    MFA_REQUIRED_ROLES = tuple(r.strip() for r in os.environ.get("MFA_REQUIRED_ROLES", "").split(",") if r.strip())
+    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or None
+
+    # OAuth 2.0 / OpenID Connect providers; a provider is offered once its client id is set.
+    OAUTH_GOOGLE_CLIENT_ID = os.environ.get("OAUTH_GOOGLE_CLIENT_ID") or None
+    OAUTH_GOOGLE_CLIENT_SECRET = os.environ.get("OAUTH_GOOGLE_CLIENT_SECRET") or None
+    OAUTH_GOOGLE_METADATA_URL = os.environ.get(
+        "OAUTH_GOOGLE_METADATA_URL", "https://accounts.google.com/.well-known/openid-configuration"
+    )
+    # Client ids of the mobile apps whose Google ID tokens the API accepts (besides the web client).
+    OAUTH_GOOGLE_MOBILE_CLIENT_IDS = tuple(
+        c.strip() for c in os.environ.get("OAUTH_GOOGLE_MOBILE_CLIENT_IDS", "").split(",") if c.strip()
+    )
+    OAUTH_FACEBOOK_CLIENT_ID = os.environ.get("OAUTH_FACEBOOK_CLIENT_ID") or None
+    OAUTH_FACEBOOK_CLIENT_SECRET = os.environ.get("OAUTH_FACEBOOK_CLIENT_SECRET") or None
+    OAUTH_FACEBOOK_AUTHORIZE_URL = os.environ.get(
+        "OAUTH_FACEBOOK_AUTHORIZE_URL", "https://www.facebook.com/v19.0/dialog/oauth"
+    )
+    OAUTH_FACEBOOK_TOKEN_URL = os.environ.get(
+        "OAUTH_FACEBOOK_TOKEN_URL", "https://graph.facebook.com/v19.0/oauth/access_token"
+    )
+    OAUTH_FACEBOOK_API_BASE = os.environ.get("OAUTH_FACEBOOK_API_BASE", "https://graph.facebook.com/v19.0/")
+
     # Forms and cookies.
     WTF_CSRF_CHECK_DEFAULT = False  # checked for browser routes only; the API uses tokens
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

@@ -58,11 +58,14 @@ def register_extensions(app: Flask) -> None:
     init_redis(app)
 
     from fantasize.accounts import session as account_session
+    from fantasize.accounts.oauth import init_oauth
 
     account_session.init_login(app)
+    init_oauth(app)
 
 
 def register_request_hooks(app: Flask) -> None:
+    from fantasize.api.auth import init_api_auth
     from fantasize.api.versioning import init_versioning
     from fantasize.ops.logging import configure_logging, init_request_logging
     from fantasize.web.security import init_security
@@ -71,17 +74,26 @@ def register_request_hooks(app: Flask) -> None:
     configure_logging(app)
     init_templating(app)
     init_versioning(app)
+    init_api_auth(app)
     init_security(app)
     init_request_logging(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from fantasize.accounts.account_views import bp as account_pages
+    from fantasize.accounts.oauth_views import bp as oauth_pages
+    from fantasize.accounts.views import bp as auth_pages
+    from fantasize.admin.views import bp as admin_pages
     from fantasize.api import init_api
     from fantasize.catalog.views import bp as catalog_pages
     from fantasize.ops.health import bp as ops
 
     app.register_blueprint(ops)
     app.register_blueprint(catalog_pages)
+    app.register_blueprint(auth_pages)
+    app.register_blueprint(account_pages)
+    app.register_blueprint(oauth_pages)
+    app.register_blueprint(admin_pages)
     init_api(app)
 
 

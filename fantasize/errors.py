@@ -12,6 +12,9 @@ from typing import Any
 class AppError(Exception):
     status = 400
     code = "bad_request"
+    # Most errors undo the request's changes; security records (a failed sign-in, a revoked
+    # token family) set this so that what the service wrote is committed all the same.
+    keep_changes = False
 
     def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)

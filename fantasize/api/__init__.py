@@ -19,15 +19,27 @@ class EnvelopedApi(Api):
 
 
 def _resource_blueprints() -> list:
+    from fantasize.accounts.api import admin_users_bp, auth_bp, me_bp
     from fantasize.catalog.api import bp as products
 
-    return [(products, "/products")]
+    return [(auth_bp, "/auth"), (me_bp, "/users/me"), (admin_users_bp, "/admin/users"), (products, "/products")]
+
+
+def schema_name(schema: object) -> str:
+    """Component names for the OpenAPI document; partial (PATCH) variants get their own name."""
+    cls = schema if isinstance(schema, type) else schema.__class__
+    name = cls.__name__.removesuffix("Schema")
+    if getattr(schema, "partial", False):
+        name += "Patch"
+    return name
 
 
 def init_api(app: Flask) -> None:
+    from apispec.ext.marshmallow import MarshmallowPlugin
+
     from fantasize.api import docs
 
-    api = EnvelopedApi(app)
+    api = EnvelopedApi(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     for blueprint, prefix in _resource_blueprints():
         api.register_blueprint(blueprint, url_prefix=f"/api/{CURRENT_VERSION}{prefix}")
         # v1 serves the same resources for old clients (with deprecation headers).

@@ -73,10 +73,20 @@ class ApiBlueprint(flask_smorest.Blueprint):
     def _make_doc_response_schema(schema: Any) -> Any:
         if schema is None:
             return None
-        name = schema.__class__.__name__.removesuffix("Schema")
-        many = getattr(schema, "many", False)
-        return type(
+        return envelope_schema(schema.__class__, many=getattr(schema, "many", False))
+
+
+_ENVELOPES: dict[tuple[type, bool], type[ma.Schema]] = {}
+
+
+def envelope_schema(schema_class: type[ma.Schema], many: bool) -> type[ma.Schema]:
+    """The documented envelope around ``schema_class`` (one class per schema, so the spec names it once)."""
+    key = (schema_class, many)
+    if key not in _ENVELOPES:
+        name = schema_class.__name__.removesuffix("Schema")
+        _ENVELOPES[key] = type(
             f"{name}{'List' if many else ''}EnvelopeSchema",
             (ma.Schema,),
-            {"data": ma.fields.Nested(schema.__class__, many=many), "meta": ma.fields.Nested(MetaSchema)},
+            {"data": ma.fields.Nested(schema_class, many=many), "meta": ma.fields.Nested(MetaSchema)},
         )
+    return _ENVELOPES[key]

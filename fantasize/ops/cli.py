@@ -10,12 +10,36 @@ from fantasize.extensions import db
 
 @click.command("seed-demo")
 def seed_demo() -> None:
-    """Load the demo catalogue (running it again changes nothing)."""
-    from fantasize.ops.demo_data import seed_demo_catalog
+    """Load the demo catalogue and accounts (running it again changes nothing)."""
+    from fantasize.ops.demo_data import DEMO_ACCOUNTS, seed_demo_accounts, seed_demo_catalog
 
     added = seed_demo_catalog()
+    created = seed_demo_accounts()
     db.session.commit()
-    click.echo(f"Demo data ready ({added} products added).")
+    click.echo(f"Demo data ready ({added} products added, {created} accounts created).")
+    click.echo("Demo accounts (development only):")
+    for email, password, role in DEMO_ACCOUNTS:
+        click.echo(f"  {role:<9} {email:<28} {password}")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["customer", "manager", "admin"]), default="customer", show_default=True)
+@click.option("--username", default=None)
+@click.password_option(help="Prompted for (twice, hidden) when omitted.")
+def create_user(email: str, role: str, username: str | None, password: str) -> None:
+    """Create an account from the shell."""
+    from fantasize.accounts.services import register_user
+    from fantasize.errors import AppError
+
+    try:
+        user = register_user(email, password, username, role)
+    except AppError as error:
+        db.session.rollback()
+        details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.details.items())
+        raise click.ClickException(f"{error.message} {details}".strip()) from error
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email} ({user.id}).")
 
 
 @click.command("rq-worker")
@@ -36,4 +60,5 @@ def rq_worker(burst: bool) -> None:
 
 def init_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user)
     app.cli.add_command(rq_worker)

@@ -142,3 +142,23 @@ def seed_demo_catalog() -> int:
                 added += 1
     db.session.flush()
     return added
+
+
+# Well-known demo credentials for `make run` on a developer's machine; never used in production.
+DEMO_ACCOUNTS = [
+    ("admin@fantasize.test", "demo-admin-orchid-42", "admin"),
+    ("manager@fantasize.test", "demo-manager-tulip-42", "manager"),
+    ("shopper@fantasize.test", "demo-shopper-poppy-42", "customer"),
+]
+
+
+def seed_demo_accounts() -> int:
+    """Create the demo accounts that are missing; return how many were created."""
+    from fantasize.accounts.services import find_user_by_email, register_user
+
+    created = 0
+    for email, password, role in DEMO_ACCOUNTS:
+        if find_user_by_email(email) is None:
+            register_user(email, password, email.split("@")[0].capitalize(), role)
+            created += 1
+    return created

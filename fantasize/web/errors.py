@@ -83,7 +83,10 @@ def _message_for(error: HTTPException) -> str:
 
 def _render(status: int, code: str, message: str, details: dict[str, Any]) -> Response | tuple:
     if is_api_request():
-        return error_response(status, code, message, details)
+        response = error_response(status, code, message, details)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="fantasize"'
+        return response
     template = "errors/_error.html" if is_htmx() else "errors/error.html"
     title = FRIENDLY_TITLES.get(status, "Something went wrong")
     body = render_template(template, status=status, title=title, message=message, details=details)
@@ -105,7 +108,10 @@ def handle_http_exception(error: HTTPException) -> Response | tuple:
 
 
 def handle_app_error(error: AppError) -> Response | tuple:
-    db.session.rollback()
+    if error.keep_changes:
+        db.session.commit()
+    else:
+        db.session.rollback()
     return _render(error.status, error.code, error.message, error.details)
 
 

@@ -1,0 +1,266 @@
+"""The signed-in shopper's own pages: profile, avatar, addresses, security and API keys."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
+from flask.wrappers import Response
+from flask_login import current_user, login_user
+
+from fantasize.accounts import addresses as address_service
+from fantasize.accounts import api_keys, services
+from fantasize.accounts.forms import (
+    AddressForm,
+    ApiKeyScopesForm,
+    AvatarForm,
+    MfaConfirmForm,
+    MfaDisableForm,
+    PasswordChangeForm,
+    ProfileForm,
+)
+from fantasize.accounts.models import User
+from fantasize.accounts.permissions import PERMISSIONS, login_required, mfa_required_for, role_permissions
+from fantasize.errors import AppError
+from fantasize.extensions import db
+from fantasize.media.images import clean_image
+from fantasize.media.storage import storage
+from fantasize.web.forms import attach_errors
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+AVATAR_SIDE = 512
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+@bp.get("")
+@login_required
+def account() -> str:
+    user = _me()
+    return render_template(
+        "accounts/account.html",
+        profile_form=ProfileForm(obj=user),
+        avatar_form=AvatarForm(),
+        addresses=address_service.list_addresses(user),
+    )
+
+
+@bp.post("/profile")
+@login_required
+def update_profile() -> str | Response:
+    form = ProfileForm()
+    if form.validate_on_submit():
+        services.update_profile(_me(), form.data)
+        db.session.commit()
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("account.account"), code=303)
+    addresses = address_service.list_addresses(_me())
+    return render_template(
+        "accounts/account.html", profile_form=form, avatar_form=AvatarForm(), addresses=addresses
+    ), 422
+
+
+@bp.post("/avatar")
+@login_required
+def upload_avatar() -> str | Response:
+    form = AvatarForm()
+    user = _me()
+    if form.validate_on_submit():
+        try:
+            max_bytes = current_max_upload_bytes()
+            image = clean_image(
+                form.avatar.data.read(max_bytes + 1), max_bytes=max_bytes, field="avatar", max_side=AVATAR_SIDE
+            )
+        except AppError as error:
+            attach_errors(form, error)
+        else:
+            old = user.avatar_path
+            user.avatar_path = storage().save("avatars", image.data, image.extension)
+            db.session.commit()
+            if old:
+                storage().delete(old)
+            flash("Your new picture is saved.", "success")
+            return redirect(url_for("account.account"), code=303)
+    addresses = address_service.list_addresses(user)
+    return render_template(
+        "accounts/account.html", profile_form=ProfileForm(obj=user), avatar_form=form, addresses=addresses
+    ), 422
+
+
+def current_max_upload_bytes() -> int:
+    from flask import current_app
+
+    return current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+
+
+@bp.get("/avatar/<key>")
+def avatar(key: str) -> Response:
+    try:
+        path = storage().path(f"avatars/{key}")
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, max_age=86400)
+
+
+# --- addresses -------------------------------------------------------------------------
+
+
+@bp.route("/addresses/new", methods=["GET", "POST"])
+@login_required
+def new_address() -> str | Response:
+    form = AddressForm()
+    if form.validate_on_submit():
+        try:
+            address_service.create_address(_me(), form.data)
+        except AppError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Address added.", "success")
+            return redirect(url_for("account.account"), code=303)
+    return render_template("accounts/address_form.html", form=form, address=None)
+
+
+@bp.route("/addresses/<int:address_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_address(address_id: int) -> str | Response:
+    address = address_service.get_address(_me(), address_id)
+    form = AddressForm(obj=address)
+    if form.validate_on_submit():
+        address_service.update_address(_me(), address_id, form.data)
+        db.session.commit()
+        flash("Address saved.", "success")
+        return redirect(url_for("account.account"), code=303)
+    return render_template("accounts/address_form.html", form=form, address=address)
+
+
+@bp.post("/addresses/<int:address_id>/delete")
+@login_required
+def delete_address(address_id: int) -> Response:
+    address_service.delete_address(_me(), address_id)
+    db.session.commit()
+    flash("Address removed.", "info")
+    return redirect(url_for("account.account"), code=303)
+
+
+# --- security --------------------------------------------------------------------------
+
+
+def _key_form() -> ApiKeyScopesForm:
+    form = ApiKeyScopesForm()
+    allowed = sorted(role_permissions(_me()))
+    form.scopes.choices = [(name, f"{name} — {PERMISSIONS[name]}") for name in allowed]
+    return form
+
+
+def _security_page(status: int = 200, **forms: object) -> tuple[str, int]:
+    user = _me()
+    context = {
+        "password_form": PasswordChangeForm(),
+        "confirm_form": MfaConfirmForm(),
+        "disable_form": MfaDisableForm(),
+        "key_form": _key_form(),
+        "enrolment": services.pending_mfa_enrolment(user),
+        "recovery_codes": session.pop("recovery_codes", None),
+        "new_key": session.pop("new_api_key", None),
+        "keys": api_keys.list_api_keys(user),
+        "mfa_required": mfa_required_for(user),
+    }
+    context.update(forms)
+    return render_template("accounts/security.html", **context), status
+
+
+@bp.get("/security")
+@login_required
+def security() -> tuple[str, int]:
+    return _security_page()
+
+
+@bp.post("/password")
+@login_required
+def change_password() -> str | Response | tuple[str, int]:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(_me(), form.current_password.data, form.new_password.data, ip=request.remote_addr)
+        except AppError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            login_user(_me())  # this browser stays signed in; every other session ends
+            flash("Password changed. Other devices have been signed out.", "success")
+            return redirect(url_for("account.security"), code=303)
+    return _security_page(422, password_form=form)
+
+
+@bp.post("/mfa/start")
+@login_required
+def start_mfa() -> Response:
+    services.begin_mfa_setup(_me())
+    db.session.commit()
+    return redirect(url_for("account.security") + "#mfa", code=303)
+
+
+@bp.post("/mfa/confirm")
+@login_required
+def confirm_mfa() -> str | Response | tuple[str, int]:
+    form = MfaConfirmForm()
+    if form.validate_on_submit():
+        try:
+            codes = services.confirm_mfa_setup(_me(), form.otp.data, ip=request.remote_addr)
+        except AppError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            session["recovery_codes"] = codes
+            flash("Two-factor authentication is on.", "success")
+            return redirect(url_for("account.security") + "#mfa", code=303)
+    return _security_page(422, confirm_form=form)
+
+
+@bp.post("/mfa/disable")
+@login_required
+def disable_mfa() -> str | Response | tuple[str, int]:
+    form = MfaDisableForm()
+    if form.validate_on_submit():
+        try:
+            services.disable_mfa(_me(), form.password.data or "", form.otp.data, ip=request.remote_addr)
+        except AppError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Two-factor authentication is off.", "info")
+            return redirect(url_for("account.security") + "#mfa", code=303)
+    return _security_page(422, disable_form=form)
+
+
+@bp.post("/api-keys")
+@login_required
+def create_api_key() -> str | Response | tuple[str, int]:
+    form = _key_form()
+    if form.validate_on_submit():
+        try:
+            _, plain = api_keys.create_api_key(_me(), form.name.data, form.scopes.data or [], ip=request.remote_addr)
+        except AppError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            session["new_api_key"] = plain
+            return redirect(url_for("account.security") + "#api-keys", code=303)
+    return _security_page(422, key_form=form)
+
+
+@bp.post("/api-keys/<int:key_id>/revoke")
+@login_required
+def revoke_api_key(key_id: int) -> Response:
+    api_keys.revoke_api_key(_me(), key_id, ip=request.remote_addr)
+    db.session.commit()
+    flash("The key is revoked.", "info")
+    return redirect(url_for("account.security") + "#api-keys", code=303)

@@ -1,0 +1,249 @@
+"""Accounts JSON endpoints: auth, the caller's own profile and addresses, admin users."""
+
+from __future__ import annotations
+
+from flask import Response, request
+from werkzeug.exceptions import BadRequest
+
+from fantasize.accounts import addresses as address_service
+from fantasize.accounts import services, tokens
+from fantasize.accounts.oauth import facebook_identity, verify_google_id_token
+from fantasize.accounts.permissions import permission_required
+from fantasize.accounts.ratelimits import auth_rate_limited
+from fantasize.accounts.schemas import (
+    AddressSchema,
+    ForgotPasswordSchema,
+    LoginSchema,
+    MessageSchema,
+    MfaDisableSchema,
+    MfaSetupSchema,
+    OAuthExchangeSchema,
+    OtpSchema,
+    ProfileUpdateSchema,
+    RecoveryCodesSchema,
+    RefreshSchema,
+    RegisteredSchema,
+    RegisterSchema,
+    ResetPasswordSchema,
+    RoleChangeSchema,
+    TokenPairSchema,
+    UserListQuerySchema,
+    UserSchema,
+)
+from fantasize.accounts.views import send_reset_email
+from fantasize.admin import services as admin_services
+from fantasize.api.auth import require_api_user
+from fantasize.api.envelope import ApiBlueprint
+from fantasize.api.pagination import decode_cursor, encode_cursor, set_pagination
+from fantasize.extensions import db
+
+auth_bp = ApiBlueprint("auth", __name__, description="Sign-up, sign-in, tokens, MFA and password reset")
+me_bp = ApiBlueprint("me", __name__, description="The signed-in user's profile and addresses")
+admin_users_bp = ApiBlueprint("admin_users", __name__, description="Users and roles (admin)")
+
+
+def _ip() -> str | None:
+    return request.remote_addr
+
+
+@auth_bp.post("/register")
+@auth_rate_limited(count_only_failures=False)
+@auth_bp.arguments(RegisterSchema)
+@auth_bp.response(201, RegisteredSchema)
+def register(body: dict):
+    """Create a customer account."""
+    user = services.register_user(body["email"], body["password"], body.get("username"), ip=_ip())
+    db.session.commit()
+    return {"user": user}
+
+
+@auth_bp.post("/login")
+@auth_rate_limited()
+@auth_bp.arguments(LoginSchema)
+@auth_bp.response(200, TokenPairSchema)
+def login(body: dict):
+    """Exchange credentials (and the MFA code when enabled) for an access and a refresh token."""
+    user = services.sign_in(body["email"], body["password"], body.get("otp"), ip=_ip())
+    pair = tokens.issue_token_pair(user)
+    db.session.commit()
+    return pair
+
+
+@auth_bp.post("/refresh")
+@auth_bp.arguments(RefreshSchema)
+@auth_bp.response(200, TokenPairSchema)
+def refresh(body: dict):
+    """Rotate a refresh token. A token can be used once; reusing one revokes its whole family."""
+    pair = tokens.rotate_refresh_token(body["refresh_token"])
+    db.session.commit()
+    return pair
+
+
+@auth_bp.post("/logout")
+@auth_bp.arguments(RefreshSchema)
+@auth_bp.response(200, MessageSchema)
+def logout(body: dict):
+    """Revoke the refresh token (and its family)."""
+    tokens.revoke_refresh_token(body["refresh_token"])
+    db.session.commit()
+    return {"message": "Signed out."}
+
+
+@auth_bp.post("/mfa/setup")
+@auth_rate_limited(count_only_failures=False)
+@auth_bp.response(200, MfaSetupSchema)
+def mfa_setup():
+    """Start TOTP enrolment: returns the secret and an otpauth:// URI for a QR code."""
+    enrolment = services.begin_mfa_setup(require_api_user())
+    db.session.commit()
+    return enrolment
+
+
+@auth_bp.post("/mfa/verify")
+@auth_rate_limited()
+@auth_bp.arguments(OtpSchema)
+@auth_bp.response(200, RecoveryCodesSchema)
+def mfa_verify(body: dict):
+    """Confirm enrolment with a code; returns one-time recovery codes (shown once)."""
+    codes = services.confirm_mfa_setup(require_api_user(), body["otp"], ip=_ip())
+    db.session.commit()
+    return {"recovery_codes": codes}
+
+
+@auth_bp.post("/mfa/disable")
+@auth_rate_limited()
+@auth_bp.arguments(MfaDisableSchema)
+@auth_bp.response(200, MessageSchema)
+def mfa_disable(body: dict):
+    services.disable_mfa(require_api_user(), body.get("password", ""), body["otp"], ip=_ip())
+    db.session.commit()
+    return {"message": "Two-factor authentication is off."}
+
+
+@auth_bp.post("/password/forgot")
+@auth_rate_limited(count_only_failures=False)
+@auth_bp.arguments(ForgotPasswordSchema)
+@auth_bp.response(202, MessageSchema)
+def password_forgot(body: dict):
+    """E-mail a reset link if the account exists; the answer is the same either way."""
+    send_reset_email(body["email"])
+    db.session.commit()
+    return {"message": "If an account uses that address, a reset link is on its way."}
+
+
+@auth_bp.post("/password/reset")
+@auth_rate_limited()
+@auth_bp.arguments(ResetPasswordSchema)
+@auth_bp.response(200, MessageSchema)
+def password_reset(body: dict):
+    services.reset_password(body["token"], body["password"], ip=_ip())
+    db.session.commit()
+    return {"message": "Password changed; sign in with the new one."}
+
+
+@auth_bp.post("/oauth/<provider>")
+@auth_rate_limited()
+@auth_bp.arguments(OAuthExchangeSchema)
+@auth_bp.response(200, TokenPairSchema)
+def oauth_exchange(body: dict, provider: str):
+    """Mobile sign-in with a provider token (Google ID token, Facebook access token), verified with the provider."""
+    if provider == "google" and body.get("id_token"):
+        identity = verify_google_id_token(body["id_token"])
+    elif provider == "facebook" and body.get("access_token"):
+        identity = facebook_identity(body["access_token"])
+    elif provider in ("google", "facebook"):
+        field = "id_token" if provider == "google" else "access_token"
+        error = BadRequest(f"Send the provider's {field}.")
+        error.data = {"messages": {"json": {field: ["Missing data for required field."]}}}
+        raise error
+    else:
+        raise BadRequest("Unknown provider; use google or facebook.")
+    user = services.sign_in_with_identity(identity, ip=_ip())
+    services.check_second_factor(user, body.get("otp"), ip=_ip())
+    services.record_sign_in(user, provider, ip=_ip())
+    pair = tokens.issue_token_pair(user)
+    db.session.commit()
+    return pair
+
+
+# --- users/me --------------------------------------------------------------------------
+
+
+@me_bp.get("")
+@me_bp.response(200, UserSchema)
+def get_me():
+    return require_api_user()
+
+
+@me_bp.patch("")
+@me_bp.arguments(ProfileUpdateSchema)
+@me_bp.response(200, UserSchema)
+def patch_me(body: dict):
+    user = services.update_profile(require_api_user(), body)
+    db.session.commit()
+    return user
+
+
+@me_bp.get("/addresses")
+@me_bp.response(200, AddressSchema(many=True))
+def list_addresses():
+    return address_service.list_addresses(require_api_user())
+
+
+@me_bp.post("/addresses")
+@me_bp.arguments(AddressSchema)
+@me_bp.response(201, AddressSchema)
+def create_address(body: dict):
+    address = address_service.create_address(require_api_user(), body)
+    db.session.commit()
+    return address
+
+
+@me_bp.get("/addresses/<int:address_id>")
+@me_bp.response(200, AddressSchema)
+def get_address(address_id: int):
+    return address_service.get_address(require_api_user(), address_id)
+
+
+@me_bp.patch("/addresses/<int:address_id>")
+@me_bp.arguments(AddressSchema(partial=True))
+@me_bp.response(200, AddressSchema)
+def update_address(body: dict, address_id: int):
+    address = address_service.update_address(require_api_user(), address_id, body)
+    db.session.commit()
+    return address
+
+
+@me_bp.delete("/addresses/<int:address_id>")
+@me_bp.response(204)
+def delete_address(address_id: int):
+    address_service.delete_address(require_api_user(), address_id)
+    db.session.commit()
+    return Response(status=204)
+
+
+# --- admin users -----------------------------------------------------------------------
+
+
+@admin_users_bp.get("")
+@permission_required("users.manage")
+@admin_users_bp.arguments(UserListQuerySchema, location="query")
+@admin_users_bp.response(200, UserSchema(many=True))
+def list_users(query: dict):
+    after = decode_cursor(query["cursor"])
+    rows, next_after = admin_services.search_users(
+        query["q"], query["role"], after[0] if after else None, query["limit"]
+    )
+    set_pagination(query["limit"], encode_cursor([next_after]) if next_after else None)
+    return rows
+
+
+@admin_users_bp.patch("/<user_id>/role")
+@permission_required("users.manage")
+@admin_users_bp.arguments(RoleChangeSchema)
+@admin_users_bp.response(200, UserSchema)
+def change_role(body: dict, user_id: str):
+    target = services.get_user(user_id)
+    services.change_role(require_api_user(), target, body["role"], ip=_ip())
+    db.session.commit()
+    return target

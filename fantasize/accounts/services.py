@@ -1,0 +1,295 @@
+"""Account rules shared by the pages and the API: sign-up, sign-in, MFA, passwords, roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from fantasize.accounts import mfa
+from fantasize.accounts.models import OAuthIdentity, PasswordResetToken, RefreshToken, Role, User
+from fantasize.accounts.oauth import OAuthFailed, ProviderIdentity
+from fantasize.accounts.passwords import hash_password, password_problems, verify_password
+from fantasize.accounts.permissions import ROLE_RANK
+from fantasize.accounts.secrets import new_token, token_hash
+from fantasize.audit import services as audit
+from fantasize.db import utcnow
+from fantasize.errors import AppError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from fantasize.extensions import db
+
+RESET_TOKEN_TTL = timedelta(hours=1)
+
+
+class InvalidCredentials(AppError):
+    status = 401
+    code = "invalid_credentials"
+    keep_changes = True  # the failed attempt stays in the audit log
+
+
+class MfaRequired(AppError):
+    status = 401
+    code = "mfa_required"
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+
+
+def check_new_password(password: str, *, email: str | None = None, username: str | None = None) -> None:
+    problems = password_problems(password, email=email, username=username)
+    if problems:
+        raise ValidationFailed(problems[0], {"password": problems})
+
+
+def register_user(
+    email: str, password: str | None, username: str | None = None, role: str = Role.CUSTOMER, *, ip: str | None = None
+) -> User:
+    email = normalize_email(email)
+    if find_user_by_email(email) is not None:
+        raise Conflict("An account with this e-mail already exists.", {"email": ["Already registered."]})
+    if password is not None:
+        check_new_password(password, email=email, username=username)
+    user = User(
+        email=email,
+        username=(username or "").strip() or None,
+        role=str(role),
+        password_hash=hash_password(password) if password is not None else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.registered", actor_id=user.id, target=f"user:{user.id}", after={"role": user.role}, ip=ip)
+    return user
+
+
+def authenticate(email: str, password: str, *, ip: str | None = None) -> User:
+    """The user with these credentials (the second factor is checked separately)."""
+    user = find_user_by_email(email)
+    valid = verify_password(password, user.password_hash if user else None)
+    if user is None or not valid or not user.is_active:
+        audit.record(
+            "auth.login_failed",
+            actor_id=user.id if user else None,
+            target=f"user:{user.id}" if user else None,
+            after={"reason": "bad_password" if user else "unknown_email"},
+            ip=ip,
+        )
+        raise InvalidCredentials("The e-mail address or password is not right.")
+    return user
+
+
+def check_second_factor(user: User, code: str | None, *, ip: str | None = None) -> None:
+    """Require a TOTP or recovery code when the user has MFA on."""
+    if not user.mfa_enabled:
+        return
+    if not code:
+        raise MfaRequired("Enter the 6-digit code from your authenticator app, or a recovery code.")
+    if not mfa.check_second_factor(user, code):
+        audit.record("auth.mfa_failed", actor_id=user.id, target=f"user:{user.id}", ip=ip)
+        raise InvalidCredentials("That code is not right, or it was already used.", {"otp": ["Invalid code."]})
+
+
+def record_sign_in(user: User, method: str, *, ip: str | None = None) -> None:
+    user.last_login_at = utcnow()
+    audit.record("auth.login", actor_id=user.id, target=f"user:{user.id}", after={"method": method}, ip=ip)
+
+
+def sign_in(email: str, password: str, otp: str | None = None, *, ip: str | None = None) -> User:
+    user = authenticate(email, password, ip=ip)
+    check_second_factor(user, otp, ip=ip)
+    record_sign_in(user, "password", ip=ip)
+    return user
+
+
+# --- MFA -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MfaEnrolment:
+    secret: str
+    provisioning_uri: str
+    qr_svg: str
+
+
+def begin_mfa_setup(user: User) -> MfaEnrolment:
+    """A new, not yet active, TOTP secret (kept encrypted until the user confirms a code)."""
+    if user.mfa_enabled:
+        raise Conflict("Two-factor authentication is already on; turn it off first to change it.")
+    secret = mfa.new_secret()
+    user.mfa_secret_encrypted = mfa.encrypt_secret(secret)
+    db.session.flush()
+    uri = mfa.provisioning_uri(user, secret)
+    return MfaEnrolment(secret=secret, provisioning_uri=uri, qr_svg=mfa.qr_code_svg(uri))
+
+
+def pending_mfa_enrolment(user: User) -> MfaEnrolment | None:
+    secret = mfa.decrypt_secret(user.mfa_secret_encrypted or "")
+    if user.mfa_enabled or not secret:
+        return None
+    uri = mfa.provisioning_uri(user, secret)
+    return MfaEnrolment(secret=secret, provisioning_uri=uri, qr_svg=mfa.qr_code_svg(uri))
+
+
+def confirm_mfa_setup(user: User, code: str, *, ip: str | None = None) -> list[str]:
+    """Turn MFA on once a code from the new secret checks out; returns the recovery codes (shown once)."""
+    secret = mfa.decrypt_secret(user.mfa_secret_encrypted or "")
+    if user.mfa_enabled or not secret:
+        raise Conflict("Start the two-factor set-up first.")
+    if not mfa.verify_totp(user, secret, code):
+        raise ValidationFailed("That code is not right; check your device's clock.", {"otp": ["Invalid code."]})
+    user.mfa_enabled = True
+    codes = mfa.new_recovery_codes(user)
+    audit.record("auth.mfa_enabled", actor_id=user.id, target=f"user:{user.id}", ip=ip)
+    return codes
+
+
+def disable_mfa(user: User, password: str, code: str, *, ip: str | None = None) -> None:
+    if not user.mfa_enabled:
+        raise Conflict("Two-factor authentication is not on.")
+    if user.password_hash and not verify_password(password, user.password_hash):
+        raise ValidationFailed("Your password is not right.", {"password": ["Wrong password."]})
+    if not mfa.check_second_factor(user, code):
+        raise ValidationFailed("That code is not right.", {"otp": ["Invalid code."]})
+    user.mfa_enabled = False
+    user.mfa_secret_encrypted = None
+    user.mfa_last_step = None
+    mfa.clear_recovery_codes(user)
+    audit.record("auth.mfa_disabled", actor_id=user.id, target=f"user:{user.id}", ip=ip)
+
+
+# --- passwords -------------------------------------------------------------------------
+
+
+def end_all_sessions(user: User) -> None:
+    """Sign the user out everywhere: browser sessions, access tokens and refresh tokens."""
+    user.session_version += 1
+    db.session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def change_password(user: User, current: str, new: str, *, ip: str | None = None) -> None:
+    if user.password_hash and not verify_password(current, user.password_hash):
+        raise ValidationFailed("Your current password is not right.", {"current_password": ["Wrong password."]})
+    check_new_password(new, email=user.email, username=user.username)
+    user.password_hash = hash_password(new)
+    end_all_sessions(user)
+    audit.record("auth.password_changed", actor_id=user.id, target=f"user:{user.id}", ip=ip)
+
+
+def create_password_reset(email: str) -> tuple[User, str] | None:
+    """A single-use reset token for the account, or ``None`` when no such account exists.
+
+    Callers must answer the same way in both cases (no account enumeration).
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return None
+    token = new_token()
+    db.session.add(
+        PasswordResetToken(user_id=user.id, token_hash=token_hash(token), expires_at=utcnow() + RESET_TOKEN_TTL)
+    )
+    db.session.flush()
+    return user, token
+
+
+def reset_password(token: str, new_password: str, *, ip: str | None = None) -> User:
+    row = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash(token)).with_for_update()
+    )
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        raise ValidationFailed(
+            "This reset link is invalid, expired or already used; ask for a new one.", {"token": ["Invalid token."]}
+        )
+    user = db.session.get(User, row.user_id)
+    check_new_password(new_password, email=user.email, username=user.username)
+    row.used_at = utcnow()
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(user)
+    audit.record("auth.password_reset", actor_id=user.id, target=f"user:{user.id}", ip=ip)
+    return user
+
+
+# --- profile and roles -----------------------------------------------------------------
+
+PROFILE_FIELDS = ("username", "phone", "gender", "date_of_birth")
+
+
+def update_profile(user: User, changes: dict[str, Any]) -> User:
+    for field in PROFILE_FIELDS:
+        if field in changes:
+            value = changes[field]
+            setattr(user, field, value.strip() or None if isinstance(value, str) else value)
+    db.session.flush()
+    return user
+
+
+def change_role(actor: User, target: User, role: str, *, ip: str | None = None) -> User:
+    if role not in {r.value for r in Role}:
+        raise ValidationFailed("Unknown role.", {"role": ["Choose customer, manager or admin."]})
+    if actor.id == target.id:
+        raise PermissionDenied("You cannot change your own role.")
+    if ROLE_RANK[Role(role)] > ROLE_RANK[Role(actor.role)]:
+        raise PermissionDenied("You cannot grant a role above your own.")
+    before = target.role
+    if before == role:
+        return target
+    target.role = role
+    end_all_sessions(target)  # new rights take effect on the next sign-in, old tokens die now
+    audit.record(
+        "user.role_changed",
+        actor_id=actor.id,
+        target=f"user:{target.id}",
+        before={"role": before},
+        after={"role": role},
+        ip=ip,
+    )
+    return target
+
+
+def get_user(user_id: str) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+# --- OAuth -----------------------------------------------------------------------------
+
+
+def sign_in_with_identity(identity: ProviderIdentity, *, ip: str | None = None) -> User:
+    """The user behind a verified provider identity: linked before, linked now by verified e-mail, or new."""
+    link = db.session.scalar(
+        select(OAuthIdentity).where(
+            OAuthIdentity.provider == identity.provider, OAuthIdentity.subject == identity.subject
+        )
+    )
+    if link is not None:
+        user = db.session.get(User, link.user_id)
+    else:
+        if not identity.email or not identity.email_verified:
+            raise OAuthFailed(f"Your {identity.provider} account has no verified e-mail address to sign in with.")
+        user = find_user_by_email(identity.email)
+        if user is None:
+            user = register_user(identity.email, None, identity.name, ip=ip)
+        db.session.add(
+            OAuthIdentity(user_id=user.id, provider=identity.provider, subject=identity.subject, email=identity.email)
+        )
+        audit.record(
+            "auth.oauth_linked",
+            actor_id=user.id,
+            target=f"user:{user.id}",
+            after={"provider": identity.provider},
+            ip=ip,
+        )
+        db.session.flush()
+    if user is None or not user.is_active:
+        raise InvalidCredentials("This account is disabled.")
+    return user

@@ -1,0 +1,152 @@
+"""Sign-in, registration and password pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.wrappers import Response
+from flask_login import current_user, login_user, logout_user
+
+from fantasize.accounts import services
+from fantasize.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, SecondFactorForm
+from fantasize.accounts.models import User
+from fantasize.accounts.ratelimits import auth_rate_limited, mark_failed_attempt
+from fantasize.errors import AppError
+from fantasize.extensions import db
+from fantasize.notifications.mail import queue_email
+from fantasize.web.forms import attach_errors, safe_next_url
+
+bp = Blueprint("accounts", __name__)
+MFA_PENDING = "mfa_pending_user"
+
+
+def start_session(user: User, remember: bool, next_url: str | None) -> Response:
+    """Sign ``user`` in with a fresh session (no session fixation) and go on."""
+    session.clear()
+    login_user(user, remember=remember)
+    db.session.commit()
+    return redirect(safe_next_url(next_url, url_for("catalog.home")), code=303)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@auth_rate_limited()
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("catalog.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, ip=request.remote_addr)
+        except AppError as error:
+            db.session.commit()  # keep the failed attempt in the audit log
+            mark_failed_attempt()
+            attach_errors(form, error)
+        else:
+            if user.mfa_enabled:
+                session[MFA_PENDING] = user.id
+                session["mfa_remember"] = bool(form.remember.data)
+                session["mfa_next"] = form.next.data
+                return redirect(url_for("accounts.login_second_factor"), code=303)
+            services.record_sign_in(user, "password", ip=request.remote_addr)
+            return start_session(user, bool(form.remember.data), form.next.data)
+    elif request.method == "POST":
+        mark_failed_attempt()
+    return render_template("accounts/login.html", form=form, providers=oauth_providers())
+
+
+@bp.route("/login/mfa", methods=["GET", "POST"])
+@auth_rate_limited()
+def login_second_factor() -> str | Response:
+    user_id = session.get(MFA_PENDING)
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None:
+        return redirect(url_for("accounts.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            services.check_second_factor(user, form.otp.data, ip=request.remote_addr)
+        except AppError as error:
+            db.session.commit()
+            mark_failed_attempt()
+            attach_errors(form, error)
+        else:
+            services.record_sign_in(user, "password+mfa", ip=request.remote_addr)
+            return start_session(user, session.get("mfa_remember", False), session.get("mfa_next"))
+    elif request.method == "POST":
+        mark_failed_attempt()
+    return render_template("accounts/login_mfa.html", form=form)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@auth_rate_limited(count_only_failures=False)
+def register() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("catalog.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                form.email.data, form.password.data, form.username.data, ip=request.remote_addr
+            )
+        except AppError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            services.record_sign_in(user, "registration", ip=request.remote_addr)
+            flash("Welcome to Fantasize! Your account is ready.", "success")
+            return start_session(user, False, request.args.get("next"))
+    return render_template("accounts/register.html", form=form, providers=oauth_providers())
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("catalog.home"), code=303)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@auth_rate_limited(count_only_failures=False)
+def forgot_password() -> str | Response:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        send_reset_email(form.email.data)
+        db.session.commit()
+        flash("If an account uses that address, we have sent it a link to choose a new password.", "info")
+        return redirect(url_for("accounts.login"), code=303)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+def send_reset_email(email: str) -> None:
+    """Queue the reset e-mail when the account exists; the caller answers the same either way."""
+    created = services.create_password_reset(email)
+    if created is None:
+        return
+    user, token = created
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    text = render_template("emails/password_reset.txt", user=user, link=link)
+    queue_email(user.email, "Choose a new Fantasize password", text)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@auth_rate_limited()
+def reset_password(token: str) -> str | Response:
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data, ip=request.remote_addr)
+        except AppError as error:
+            db.session.rollback()
+            mark_failed_attempt()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Your password has been changed. Sign in with the new one.", "success")
+            return redirect(url_for("accounts.login"), code=303)
+    return render_template("accounts/reset_password.html", form=form)
+
+
+def oauth_providers() -> list[str]:
+    from fantasize.accounts.oauth import configured_providers
+
+    return configured_providers()

@@ -1,0 +1,1 @@
+"""Staff dashboard: users and roles, and later reports, exports and the audit log."""

@@ -1,0 +1,58 @@
+"""Admin pages (staff only)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.wrappers import Response
+from flask_login import current_user
+
+from fantasize.accounts import services as account_services
+from fantasize.accounts.forms import RoleForm
+from fantasize.accounts.permissions import current_principal, login_required, permission_required
+from fantasize.admin import services
+from fantasize.errors import AppError, PermissionDenied
+from fantasize.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("")
+@login_required
+def dashboard() -> str:
+    principal = current_principal()
+    if not principal.user.is_staff:
+        raise PermissionDenied("The dashboard is for shop staff.")
+    return render_template(
+        "admin/dashboard.html",
+        counts=services.dashboard_counts(),
+        events=services.recent_audit_events() if principal.can("reports.view") else [],
+        principal=principal,
+    )
+
+
+@bp.get("/users")
+@permission_required("users.manage")
+def users() -> str:
+    rows, next_after = services.search_users(request.args.get("q"), request.args.get("role"), request.args.get("after"))
+    return render_template("admin/users.html", users=rows, next_after=next_after, role_form=RoleForm())
+
+
+@bp.post("/users/<user_id>/role")
+@permission_required("users.manage")
+def change_role(user_id: str) -> Response:
+    form = RoleForm()
+    target = account_services.get_user(user_id)
+    if form.validate_on_submit():
+        try:
+            account_services.change_role(
+                current_user._get_current_object(), target, form.role.data, ip=request.remote_addr
+            )
+        except AppError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"{target.email} is now {target.role}.", "success")
+    else:
+        flash("Choose a valid role.", "error")
+    return redirect(url_for("admin.users"), code=303)

@@ -1,0 +1,1 @@
+"""Uploaded images: validation by content, re-encoding, and storage."""

@@ -43,6 +43,7 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    RQ_QUEUE = os.environ.get("RQ_QUEUE", "fantasize")
 
     # Rate limits (Flask-Limiter syntax).
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)

@@ -10,20 +10,23 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app
+from flask import current_app
 from rq import Queue
 
 from fantasize.connections import redis_connection
 
 log = logging.getLogger("fantasize.jobs")
-QUEUE_NAME = "fantasize"
+
+
+def queue_name() -> str:
+    return current_app.config.get("RQ_QUEUE", "fantasize")
 
 
 def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Run ``func(*args, **kwargs)`` in a worker, or right away in a fresh app context."""
     connection = redis_connection()
     if connection is not None:
-        Queue(QUEUE_NAME, connection=connection).enqueue(func, *args, **kwargs)
+        Queue(queue_name(), connection=connection).enqueue(func, *args, **kwargs)
         return
     app = current_app._get_current_object()
     with app.app_context():
@@ -33,8 +36,14 @@ def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
             log.exception("inline job %s failed", getattr(func, "__name__", func))
 
 
-def worker_app() -> Flask:
-    """The app that RQ jobs run inside (used by ``flask --app wsgi rq-worker``)."""
-    from fantasize import create_app
+def run_queued_jobs() -> int:
+    """Work through the queue in this process and stop (tests; ``rq-worker --burst``). Returns jobs run."""
+    from rq import SimpleWorker
 
-    return create_app()
+    connection = redis_connection()
+    if connection is None:
+        return 0
+    queue = Queue(queue_name(), connection=connection)
+    pending = queue.count
+    SimpleWorker([queue], connection=connection).work(burst=True, with_scheduler=False)
+    return pending

@@ -29,6 +29,20 @@ from fantasize.extensions import cache, db, limiter
 from tests.factories import UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    Tests hold an app context open (for factories and queries); without this, requests would
+    reuse it and share ``g`` and the database session with the test and with each other.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 RUN_ID = uuid.uuid4().hex[:10]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -85,11 +99,13 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "REDIS_URL": os.environ.get("REDIS_URL") or None,
             "CACHE_KEY_PREFIX": f"test-{RUN_ID}:",
             "RATELIMIT_KEY_PREFIX": f"test-{RUN_ID}",
+            "RQ_QUEUE": f"test-{RUN_ID}",
             "UPLOAD_DIR": str(tmp_root / "uploads"),
             "SERVER_NAME": None,
         }
     )
     app = create_app(TestConfig, settings)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
     yield app
@@ -188,3 +204,53 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"fantasize: database={database} redis={os.environ.get('REDIS_URL') or 'none (in-process)'} "
         f"chromium={CHROMIUM or 'missing'} REQUIRE_SERVICES={'1' if REQUIRE_SERVICES else '0'}"
     ]
+
+
+@pytest.fixture
+def mailbox(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[list]:
+    """Outgoing e-mail goes to a real SMTP server on loopback; yields the list of received messages."""
+    from tests.support.smtp_sink import SmtpSink
+
+    sink = SmtpSink()
+    sink.start()
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", sink.port)
+    yield sink.messages
+    sink.stop()
+
+
+@pytest.fixture
+def run_jobs(app: Flask):
+    """``run_jobs()`` works through queued jobs with a real RQ worker (with Redis); inline mode needs nothing."""
+    from fantasize.jobs import run_queued_jobs
+
+    def _run() -> int:
+        with app.app_context():
+            return run_queued_jobs()
+
+    return _run
+
+
+@pytest.fixture
+def oauth_provider(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    """A real OIDC (Google-like) and Graph (Facebook-like) provider on loopback, wired into the app."""
+    from fantasize.accounts.oauth import init_oauth
+    from tests.support.oauth_provider import LocalOAuthProvider
+
+    provider = LocalOAuthProvider()
+    provider.start()
+    settings = {
+        "OAUTH_GOOGLE_CLIENT_ID": provider.client_id,
+        "OAUTH_GOOGLE_CLIENT_SECRET": provider.client_secret,
+        "OAUTH_GOOGLE_METADATA_URL": provider.google_metadata_url,
+        "OAUTH_FACEBOOK_CLIENT_ID": provider.client_id,
+        "OAUTH_FACEBOOK_CLIENT_SECRET": provider.client_secret,
+        "OAUTH_FACEBOOK_AUTHORIZE_URL": f"{provider.facebook_base}/dialog/oauth",
+        "OAUTH_FACEBOOK_TOKEN_URL": f"{provider.facebook_base}/oauth/access_token",
+        "OAUTH_FACEBOOK_API_BASE": f"{provider.facebook_base}/",
+    }
+    for key, value in settings.items():
+        monkeypatch.setitem(app.config, key, value)
+    init_oauth(app)
+    yield provider
+    provider.stop()

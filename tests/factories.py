@@ -8,8 +8,11 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from fantasize.accounts.models import Role, User
+from fantasize.accounts.passwords import hash_password
 from fantasize.catalog.models import Brand, Category, Product
 from fantasize.extensions import db
+
+DEFAULT_PASSWORD = "correct horse battery staple"
 
 
 class BaseFactory(SQLAlchemyModelFactory):
@@ -26,6 +29,7 @@ class UserFactory(BaseFactory):
     email = factory.Sequence(lambda n: f"shopper{n}@example.com")
     username = factory.Sequence(lambda n: f"shopper{n}")
     role = Role.CUSTOMER.value
+    password_hash = factory.LazyFunction(lambda: hash_password(DEFAULT_PASSWORD))
 
 
 class CategoryFactory(BaseFactory):

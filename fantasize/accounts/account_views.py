@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
 from flask.wrappers import Response
 from flask_login import current_user, login_user
+from wtforms import SelectChoice
 
 from fantasize.accounts import addresses as address_service
 from fantasize.accounts import api_keys, services
@@ -152,7 +153,7 @@ def delete_address(address_id: int) -> Response:
 def _key_form() -> ApiKeyScopesForm:
     form = ApiKeyScopesForm()
     allowed = sorted(role_permissions(_me()))
-    form.scopes.choices = [(name, f"{name} — {PERMISSIONS[name]}") for name in allowed]
+    form.scopes.choices = [SelectChoice(name, f"{name} — {PERMISSIONS[name]}") for name in allowed]
     return form
 
 

@@ -10,6 +10,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,13 +20,18 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from fantasize.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 
-COUNTRIES = [
+
+def choices(*pairs: tuple[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+COUNTRIES = choices(
     ("", "Choose a country"),
     ("AT", "Austria"), ("BE", "Belgium"), ("CA", "Canada"), ("CH", "Switzerland"), ("DE", "Germany"),
     ("DK", "Denmark"), ("ES", "Spain"), ("FI", "Finland"), ("FR", "France"), ("GB", "United Kingdom"),
     ("IE", "Ireland"), ("IT", "Italy"), ("JO", "Jordan"), ("NL", "Netherlands"), ("NO", "Norway"),
     ("PL", "Poland"), ("PT", "Portugal"), ("SE", "Sweden"), ("US", "United States"),
-]  # fmt: skip
+)  # fmt: skip
 
 
 class LoginForm(FlaskForm):
@@ -62,7 +68,7 @@ class ProfileForm(FlaskForm):
     )
     gender = SelectField(
         "Gender",
-        choices=[("", "Prefer not to say"), ("female", "Female"), ("male", "Male"), ("other", "Other")],
+        choices=choices(("", "Prefer not to say"), ("female", "Female"), ("male", "Male"), ("other", "Other")),
         validators=[Optional()],
     )
     date_of_birth = DateField("Date of birth", validators=[Optional()])
@@ -128,7 +134,7 @@ class ApiKeyForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[("customer", "Customer"), ("manager", "Manager"), ("admin", "Admin")])
+    role = SelectField("Role", choices=choices(("customer", "Customer"), ("manager", "Manager"), ("admin", "Admin")))
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -49,13 +49,13 @@ def rq_worker(burst: bool) -> None:
     from rq import Worker
 
     from fantasize.connections import redis_connection
-    from fantasize.jobs import QUEUE_NAME
+    from fantasize.jobs import queue_name
 
     connection = redis_connection()
     if connection is None:
         raise click.ClickException("REDIS_URL is not set: jobs run inline, no worker is needed.")
     with current_app.app_context():
-        Worker([QUEUE_NAME], connection=connection).work(burst=burst)
+        Worker([queue_name()], connection=connection).work(burst=burst)
 
 
 def init_cli(app: Flask) -> None:

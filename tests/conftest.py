@@ -161,7 +161,7 @@ def login(client: FlaskClient):
 
     def _login(user) -> FlaskClient:
         with client.session_transaction() as session:
-            session["_user_id"] = user.id
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return client
 

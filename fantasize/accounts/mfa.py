@@ -65,9 +65,10 @@ def matching_step(secret: str, code: str, now: datetime | None = None) -> int | 
         return None
     totp = pyotp.TOTP(secret)
     now = now or utcnow()
-    for offset in (0, -1, 1):
-        if hmac.compare_digest(totp.at(now, offset), code):
-            return totp.timecode(now) + offset
+    current = totp.timecode(now)
+    for step in (current, current - 1, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
     return None
 
 

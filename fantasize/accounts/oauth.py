@@ -24,7 +24,6 @@ from joserfc.jwt import JWTClaimsRegistry
 from fantasize.errors import AppError
 from fantasize.extensions import cache
 
-oauth = OAuth()
 HTTP_TIMEOUT = 5
 PROVIDERS = ("google", "facebook")
 
@@ -49,7 +48,9 @@ def configured_providers() -> list[str]:
 
 
 def init_oauth(app: Flask) -> None:
-    oauth.init_app(app)
+    """A registry of the configured providers, per app (Authlib caches clients and metadata in it)."""
+    oauth = OAuth(app)
+    app.extensions["fantasize_oauth"] = oauth
     config = app.config
     if config.get("OAUTH_GOOGLE_CLIENT_ID"):
         oauth.register(
@@ -58,7 +59,6 @@ def init_oauth(app: Flask) -> None:
             client_secret=config["OAUTH_GOOGLE_CLIENT_SECRET"],
             server_metadata_url=config["OAUTH_GOOGLE_METADATA_URL"],
             client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256", "timeout": HTTP_TIMEOUT},
-            overwrite=True,
         )
     if config.get("OAUTH_FACEBOOK_CLIENT_ID"):
         oauth.register(
@@ -68,15 +68,19 @@ def init_oauth(app: Flask) -> None:
             authorize_url=config["OAUTH_FACEBOOK_AUTHORIZE_URL"],
             access_token_url=config["OAUTH_FACEBOOK_TOKEN_URL"],
             api_base_url=config["OAUTH_FACEBOOK_API_BASE"],
-            client_kwargs={"scope": "email public_profile", "timeout": HTTP_TIMEOUT},
-            overwrite=True,
+            # Facebook reads the client credentials from the form, not from HTTP Basic auth.
+            client_kwargs={
+                "scope": "email public_profile",
+                "token_endpoint_auth_method": "client_secret_post",
+                "timeout": HTTP_TIMEOUT,
+            },
         )
 
 
 def client(provider: str) -> Any:
     if provider not in configured_providers():
         raise OAuthFailed(f"Sign-in with {provider} is not available.")
-    return oauth.create_client(provider)
+    return current_app.extensions["fantasize_oauth"].create_client(provider)
 
 
 # --- Google --------------------------------------------------------------------------

@@ -91,7 +91,8 @@ def check_second_factor(user: User, code: str | None, *, ip: str | None = None) 
         raise MfaRequired("Enter the 6-digit code from your authenticator app, or a recovery code.")
     if not mfa.check_second_factor(user, code):
         audit.record("auth.mfa_failed", actor_id=user.id, target=f"user:{user.id}", ip=ip)
-        raise InvalidCredentials("That code is not right, or it was already used.", {"otp": ["Invalid code."]})
+        message = "That code is not right, or it was already used."
+        raise InvalidCredentials(message, {"otp": [message]})
 
 
 def record_sign_in(user: User, method: str, *, ip: str | None = None) -> None:
@@ -141,7 +142,8 @@ def confirm_mfa_setup(user: User, code: str, *, ip: str | None = None) -> list[s
     if user.mfa_enabled or not secret:
         raise Conflict("Start the two-factor set-up first.")
     if not mfa.verify_totp(user, secret, code):
-        raise ValidationFailed("That code is not right; check your device's clock.", {"otp": ["Invalid code."]})
+        message = "That code is not right; check that your device's clock is set automatically."
+        raise ValidationFailed(message, {"otp": [message]})
     user.mfa_enabled = True
     codes = mfa.new_recovery_codes(user)
     audit.record("auth.mfa_enabled", actor_id=user.id, target=f"user:{user.id}", ip=ip)
@@ -154,7 +156,7 @@ def disable_mfa(user: User, password: str, code: str, *, ip: str | None = None) 
     if user.password_hash and not verify_password(password, user.password_hash):
         raise ValidationFailed("Your password is not right.", {"password": ["Wrong password."]})
     if not mfa.check_second_factor(user, code):
-        raise ValidationFailed("That code is not right.", {"otp": ["Invalid code."]})
+        raise ValidationFailed("That code is not right.", {"otp": ["That code is not right."]})
     user.mfa_enabled = False
     user.mfa_secret_encrypted = None
     user.mfa_last_step = None

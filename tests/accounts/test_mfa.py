@@ -71,7 +71,7 @@ def test_a_recovery_code_works_exactly_once(client):
 
 def test_browser_login_has_a_second_step(client):
     user = UserFactory()
-    secret, codes, _ = enrol_over_api(client, user)
+    _, codes, _ = enrol_over_api(client, user)
     first = browser_login(client, user.email)
     assert first.status_code == 303
     assert first.headers["Location"] == "/login/mfa"

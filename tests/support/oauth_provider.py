@@ -191,7 +191,9 @@ class LocalOAuthProvider:
         server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self._server = server
         self._base_url = f"http://127.0.0.1:{server.server_port}"
-        self._thread = threading.Thread(target=server.serve_forever, name="local-oauth-provider", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="local-oauth-provider", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:

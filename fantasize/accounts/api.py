@@ -8,7 +8,7 @@ from werkzeug.exceptions import BadRequest
 from fantasize.accounts import addresses as address_service
 from fantasize.accounts import services, tokens
 from fantasize.accounts.oauth import facebook_identity, verify_google_id_token
-from fantasize.accounts.permissions import permission_required
+from fantasize.accounts.permissions import login_required, permission_required
 from fantasize.accounts.ratelimits import auth_rate_limited
 from fantasize.accounts.schemas import (
     AddressSchema,
@@ -40,6 +40,11 @@ from fantasize.extensions import db
 auth_bp = ApiBlueprint("auth", __name__, description="Sign-up, sign-in, tokens, MFA and password reset")
 me_bp = ApiBlueprint("me", __name__, description="The signed-in user's profile and addresses")
 admin_users_bp = ApiBlueprint("admin_users", __name__, description="Users and roles (admin)")
+
+
+@me_bp.before_request
+def _signed_in_only() -> None:
+    require_api_user()  # 401 before any input is even parsed
 
 
 def _ip() -> str | None:
@@ -90,6 +95,7 @@ def logout(body: dict):
 
 
 @auth_bp.post("/mfa/setup")
+@login_required
 @auth_rate_limited(count_only_failures=False)
 @auth_bp.response(200, MfaSetupSchema)
 def mfa_setup():
@@ -100,6 +106,7 @@ def mfa_setup():
 
 
 @auth_bp.post("/mfa/verify")
+@login_required
 @auth_rate_limited()
 @auth_bp.arguments(OtpSchema)
 @auth_bp.response(200, RecoveryCodesSchema)
@@ -111,6 +118,7 @@ def mfa_verify(body: dict):
 
 
 @auth_bp.post("/mfa/disable")
+@login_required
 @auth_rate_limited()
 @auth_bp.arguments(MfaDisableSchema)
 @auth_bp.response(200, MessageSchema)

@@ -7,6 +7,7 @@ the image data; a pixel cap stops decompression bombs before they are decoded.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -16,6 +17,7 @@ from fantasize.errors import AppError, ValidationFailed
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_PIXELS = 40_000_000  # 40 megapixels: far above any photo a shopper sends, far below a bomb
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
 class UploadTooLarge(AppError):
@@ -48,27 +50,35 @@ def clean_image(raw: bytes, *, max_bytes: int, field: str = "file", max_side: in
     if len(raw) > max_bytes:
         raise UploadTooLarge(f"The image is larger than {max_bytes // (1024 * 1024)} MB.", {field: ["File too large."]})
     try:
-        with Image.open(io.BytesIO(raw)) as probe:
-            image_format = probe.format
-            width, height = probe.size
-            if image_format not in ALLOWED_FORMATS:
-                raise _invalid(field, "Only JPEG, PNG and WebP images are accepted.")
-            if width * height > MAX_PIXELS:
-                raise _invalid(field, "The image has too many pixels.")
-            probe.verify()
-        with Image.open(io.BytesIO(raw)) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            if max_side:
-                image.thumbnail((max_side, max_side))
-            if image.mode not in ("RGB", "RGBA", "L", "LA"):
-                image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
-            if image_format == "JPEG" and image.mode != "RGB":
-                image = image.convert("RGB")
-            out = io.BytesIO()
-            image.save(out, format=image_format, **({"quality": 88, "optimize": True} if image_format != "PNG" else {}))
-            return CleanImage(out.getvalue(), image_format, image.width, image.height)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
-        if isinstance(exc, Image.DecompressionBombError):
-            raise _invalid(field, "The image has too many pixels.") from exc
+        with warnings.catch_warnings():
+            # Pillow only warns between its limit and twice its limit; we refuse from the limit on.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _reencode(raw, field, max_side)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _invalid(field, "The image has too many pixels.") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise _invalid(field, "This file is not a JPEG, PNG or WebP image.") from exc
+
+
+def _reencode(raw: bytes, field: str, max_side: int | None) -> CleanImage:
+    """Check format and pixel count from the header, verify the file, then decode and save a clean copy."""
+    with Image.open(io.BytesIO(raw)) as probe:
+        image_format = probe.format
+        width, height = probe.size
+        if image_format not in ALLOWED_FORMATS:
+            raise _invalid(field, "Only JPEG, PNG and WebP images are accepted.")
+        if width * height > MAX_PIXELS:
+            raise _invalid(field, "The image has too many pixels.")
+        probe.verify()
+    with Image.open(io.BytesIO(raw)) as image:
+        image.load()
+        image = ImageOps.exif_transpose(image)
+        if max_side:
+            image.thumbnail((max_side, max_side))
+        if image.mode not in ("RGB", "RGBA", "L", "LA"):
+            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+        if image_format == "JPEG" and image.mode != "RGB":
+            image = image.convert("RGB")
+        out = io.BytesIO()
+        image.save(out, format=image_format, **({"quality": 88, "optimize": True} if image_format != "PNG" else {}))
+        return CleanImage(out.getvalue(), image_format, image.width, image.height)

@@ -92,8 +92,9 @@ def register() -> str | Response:
             attach_errors(form, error)
         else:
             services.record_sign_in(user, "registration", ip=request.remote_addr)
+            response = start_session(user, False, request.args.get("next"))
             flash("Welcome to Fantasize! Your account is ready.", "success")
-            return start_session(user, False, request.args.get("next"))
+            return response
     return render_template("accounts/register.html", form=form, providers=oauth_providers())
 
 

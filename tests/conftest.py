@@ -85,7 +85,7 @@ def _database_settings(tmp_root: Path) -> tuple[dict, str | None]:
         "pool_pre_ping": True,
         "pool_size": 20,
         "max_overflow": 40,
-        "connect_args": {"options": f"-csearch_path={schema}", "connect_timeout": 5},
+        "connect_args": {"options": f"-csearch_path={schema},public", "connect_timeout": 5},
     }
     return {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options}, schema
 

@@ -20,9 +20,21 @@ class EnvelopedApi(Api):
 
 def _resource_blueprints() -> list:
     from fantasize.accounts.api import admin_users_bp, auth_bp, me_bp
-    from fantasize.catalog.api import bp as products
+    from fantasize.catalog import api as catalog
 
-    return [(auth_bp, "/auth"), (me_bp, "/users/me"), (admin_users_bp, "/admin/users"), (products, "/products")]
+    return [
+        (auth_bp, "/auth"),
+        (catalog.favorites_bp, "/users/me/favorites"),
+        (me_bp, "/users/me"),
+        (admin_users_bp, "/admin/users"),
+        (catalog.products_bp, "/products"),
+        (catalog.packages_bp, "/packages"),
+        (catalog.categories_bp, "/categories"),
+        (catalog.brands_bp, "/brands"),
+        (catalog.materials_bp, "/materials"),
+        (catalog.search_bp, "/search"),
+        (catalog.offers_bp, "/offers"),
+    ]
 
 
 def schema_name(schema: object) -> str:

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import marshmallow as ma
+from flask import url_for
 
 from fantasize.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from fantasize.catalog.cards import Detail
+from fantasize.catalog.listing import SORTS
+
+MONEY = {"as_string": True, "places": 2}
+
+
+def media_url(key: str | None) -> str | None:
+    return url_for("catalog.media", key=key, _external=True) if key else None
 
 
 class ListQuerySchema(ma.Schema):
@@ -12,35 +23,191 @@ class ListQuerySchema(ma.Schema):
     cursor = ma.fields.String(load_default=None)
 
 
-class CategoryRefSchema(ma.Schema):
+class CatalogQuerySchema(ListQuerySchema):
+    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=100))
+    category = ma.fields.String(load_default=None, metadata={"description": "Category id or slug"})
+    subcategory = ma.fields.String(load_default=None, metadata={"description": "Subcategory id or slug"})
+    brand = ma.fields.String(load_default=None, metadata={"description": "Brand id or slug (products)"})
+    material = ma.fields.String(load_default=None, metadata={"description": "Material id or slug"})
+    min_price = ma.fields.Decimal(load_default=None, validate=ma.validate.Range(min=0))
+    max_price = ma.fields.Decimal(load_default=None, validate=ma.validate.Range(min=0))
+    in_stock = ma.fields.Boolean(load_default=False)
+    on_offer = ma.fields.Boolean(load_default=False)
+    sort = ma.fields.String(load_default="newest", validate=ma.validate.OneOf(SORTS))
+
+    @ma.validates_schema
+    def check_price_range(self, data: dict, **kwargs: object) -> None:
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise ma.ValidationError("max_price must not be below min_price.", "max_price")
+
+
+class RefSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     slug = ma.fields.String()
 
 
-class ProductSchema(ma.Schema):
-    id = ma.fields.Integer()
+class ItemLineSchema(ma.Schema):
+    product_id = ma.fields.Integer()
+    quantity = ma.fields.Integer()
     name = ma.fields.String()
     slug = ma.fields.String()
-    description = ma.fields.String()
-    price = ma.fields.Decimal(as_string=True, places=2)
-    final_price = ma.fields.Method("get_final_price", metadata={"type": "string", "example": "19.90"})
+
+
+class CardSchema(ma.Schema):
+    """A product or package in a list (a ``Card``)."""
+
+    id = ma.fields.Integer()
+    kind = ma.fields.String(metadata={"enum": ["product", "package"]})
+    name = ma.fields.String()
+    slug = ma.fields.String()
+    price = ma.fields.Decimal(**MONEY)
+    final_price = ma.fields.Decimal(**MONEY, metadata={"description": "Price after the best current offer"})
+    discount_percent = ma.fields.Decimal(as_string=True, allow_none=True)
     in_stock = ma.fields.Boolean()
     stock = ma.fields.Integer()
-    category = ma.fields.Nested(CategoryRefSchema, attribute="subcategory.parent", allow_none=True)
-    subcategory = ma.fields.Nested(CategoryRefSchema)
-    brand = ma.fields.Nested(CategoryRefSchema, allow_none=True)
-    image_url = ma.fields.Method("get_image_url")
-    rating = ma.fields.Decimal(as_string=True, places=2)
+    available = ma.fields.Integer(metadata={"description": "How many can be ordered now"})
+    category = ma.fields.Nested(RefSchema, allow_none=True)
+    subcategory = ma.fields.Nested(RefSchema)
+    brand = ma.fields.Nested(RefSchema, allow_none=True)
+    image_url = ma.fields.Function(lambda card: media_url(card.image_path))
+    rating = ma.fields.Decimal(**MONEY)
     review_count = ma.fields.Integer()
     created_at = ma.fields.DateTime()
 
-    def get_final_price(self, product) -> str:
-        return f"{product.price:.2f}"
 
-    def get_image_url(self, product) -> str | None:
-        from flask import url_for
+class PackageCardSchema(CardSchema):
+    items = ma.fields.List(ma.fields.Nested(ItemLineSchema))
 
-        if not product.image_path:
-            return None
-        return url_for("static", filename=product.image_path, _external=False)
+
+class MediaSchema(ma.Schema):
+    id = ma.fields.Integer()
+    url = ma.fields.Function(lambda m: media_url(m.path))
+    thumbnail_url = ma.fields.Function(lambda m: media_url(m.thumb_path))
+    alt_text = ma.fields.String()
+    width = ma.fields.Integer()
+    height = ma.fields.Integer()
+    is_primary = ma.fields.Boolean()
+
+
+class MaterialShareSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    slug = ma.fields.String()
+    percentage = ma.fields.Decimal(as_string=True)
+
+
+class DetailSchema(PackageCardSchema):
+    """A product or package with its description, pictures and materials (a ``Detail``)."""
+
+    description = ma.fields.String(metadata={"description": "Sanitized HTML"})
+    media = ma.fields.List(ma.fields.Nested(MediaSchema))
+    materials = ma.fields.List(ma.fields.Nested(MaterialShareSchema))
+
+    image_url = ma.fields.Function(lambda data: media_url(data["image_path"]))
+
+    @ma.pre_dump
+    def flatten(self, detail: Detail, **kwargs: object) -> dict:
+        card = detail.card
+        return {
+            **{f.name: getattr(card, f.name) for f in fields(card)},
+            "in_stock": card.in_stock,
+            "description": detail.description,
+            "media": detail.media,
+            "materials": detail.materials,
+        }
+
+
+class MaterialInputSchema(ma.Schema):
+    material_id = ma.fields.Integer(required=True)
+    percentage = ma.fields.Decimal(load_default=100, validate=ma.validate.Range(min=0, min_inclusive=False, max=100))
+
+
+class ProductInputSchema(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    description = ma.fields.String(load_default="", validate=ma.validate.Length(max=20000))
+    price = ma.fields.Decimal(required=True, validate=ma.validate.Range(min=0, max=100000), places=2)
+    stock = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    subcategory_id = ma.fields.Integer(required=True)
+    brand_id = ma.fields.Integer(allow_none=True)
+    material_ids = ma.fields.List(ma.fields.Integer())
+    materials = ma.fields.List(ma.fields.Nested(MaterialInputSchema))
+    active = ma.fields.Boolean(load_default=True)
+
+
+class PackageItemInputSchema(ma.Schema):
+    product_id = ma.fields.Integer(required=True)
+    quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100))
+
+
+class PackageInputSchema(ProductInputSchema):
+    items = ma.fields.List(ma.fields.Nested(PackageItemInputSchema), required=True, validate=ma.validate.Length(min=1))
+
+    class Meta:
+        exclude = ("brand_id",)
+
+
+class CategoryNodeSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    slug = ma.fields.String()
+    image_url = ma.fields.Function(lambda node: media_url(node.image_path))
+    children = ma.fields.List(ma.fields.Nested(lambda: CategoryNodeSchema()))
+
+
+class CategoryInputSchema(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
+    parent_id = ma.fields.Integer(allow_none=True, load_default=None)
+    description = ma.fields.String(load_default="")
+    active = ma.fields.Boolean(load_default=True)
+    position = ma.fields.Integer(load_default=0)
+
+
+class NamedInputSchema(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
+
+
+class ReviewSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    rating = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=5))
+    comment = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
+    author = ma.fields.Function(lambda review: review.author.display_name, dump_only=True)
+    verified_purchase = ma.fields.Boolean(dump_only=True)
+    created_at = ma.fields.DateTime(dump_only=True)
+
+
+class OfferInputSchema(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
+    percent = ma.fields.Decimal(
+        required=True, validate=ma.validate.Range(min=0, max=100, min_inclusive=False, max_inclusive=False)
+    )
+    starts_at = ma.fields.AwareDateTime(required=True, default_timezone=None)
+    ends_at = ma.fields.AwareDateTime(required=True)
+    product_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    package_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    active = ma.fields.Boolean(load_default=True)
+
+
+class OfferSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    percent = ma.fields.Decimal(as_string=True)
+    starts_at = ma.fields.DateTime()
+    ends_at = ma.fields.DateTime()
+    active = ma.fields.Boolean()
+
+
+class FavoriteInputSchema(ma.Schema):
+    product_id = ma.fields.Integer()
+    package_id = ma.fields.Integer()
+
+    @ma.validates_schema
+    def exactly_one(self, data: dict, **kwargs: object) -> None:
+        if bool(data.get("product_id")) == bool(data.get("package_id")):
+            raise ma.ValidationError("Send either product_id or package_id.", "product_id")
+
+
+class SearchResultSchema(ma.Schema):
+    products = ma.fields.List(ma.fields.Nested(CardSchema))
+    packages = ma.fields.List(ma.fields.Nested(PackageCardSchema))

@@ -1,6 +1,6 @@
 """The success and error envelope, request ids and cursor pagination."""
 
-from fantasize.catalog import services as catalog_services
+from fantasize.catalog import listing as catalog_listing
 from tests.factories import ProductFactory
 
 
@@ -82,7 +82,7 @@ def test_unexpected_errors_become_a_500_envelope_without_a_trace(client, monkeyp
     def boom(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(catalog_services, "list_products", boom)
+    monkeypatch.setattr(catalog_listing, "list_items", boom)
     response = client.get("/api/v2/products")
     assert response.status_code == 500
     body = response.get_data(as_text=True)

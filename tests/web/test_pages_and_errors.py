@@ -1,6 +1,6 @@
 """Browser-facing pages: the base layout, HTML error pages and security headers."""
 
-from fantasize.catalog import services as catalog_services
+from fantasize.catalog import listing as catalog_listing
 from tests.factories import ProductFactory
 
 
@@ -46,7 +46,7 @@ def test_page_crash_shows_a_500_page_without_internals(client, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("database password is hunter2")
 
-    monkeypatch.setattr(catalog_services, "list_products", boom)
+    monkeypatch.setattr(catalog_listing, "list_items", boom)
     response = client.get("/")
     assert response.status_code == 500
     html = response.get_data(as_text=True)

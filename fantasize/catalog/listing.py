@@ -1,0 +1,250 @@
+"""Listing and searching products and packages: filters, sorts and keyset pagination.
+
+A page costs a fixed number of queries whatever its size: the items (with category and
+brand joined), their best current offers, and for packages their contents and component
+stock. Results are cached under the catalog version (see ``catalog.cache``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, exists, literal_column, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from fantasize.catalog import availability, pricing
+from fantasize.catalog.cache import cached
+from fantasize.catalog.cards import Card, CardPage, ItemLine, Ref
+from fantasize.catalog.models import (
+    Brand,
+    Category,
+    Material,
+    Offer,
+    Package,
+    PackageItem,
+    PackageMaterial,
+    Product,
+    ProductMaterial,
+    offer_packages,
+    offer_products,
+)
+from fantasize.errors import ValidationFailed
+from fantasize.extensions import db
+
+SORTS = ("newest", "price", "-price", "rating", "name")
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str | None = None
+    category: str | None = None
+    subcategory: str | None = None
+    brand: str | None = None
+    material: str | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    in_stock: bool = False
+    on_offer: bool = False
+    sort: str = "newest"
+
+    def as_params(self) -> dict[str, Any]:
+        return {key: value for key, value in asdict(self).items() if value not in (None, False, "")}
+
+
+def _model(kind: str) -> type[Product] | type[Package]:
+    return Product if kind == "product" else Package
+
+
+def _by_id_or_slug(model: type, value: str):
+    return model.id == int(value) if value.isdigit() else model.slug == value
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def text_match(model: type, q: str):
+    """Full-text search plus trigram similarity on PostgreSQL; a portable LIKE elsewhere."""
+    pattern = f"%{_escape_like(q.strip())}%"
+    if db.engine.dialect.name == "postgresql":
+        table = model.__tablename__
+        # Written exactly like the GIN index expression in the migration, so the index is used.
+        document = literal_column(f"to_tsvector('simple', {table}.name || ' ' || {table}.description)")
+        return or_(
+            document.op("@@")(literal_column("websearch_to_tsquery('simple', :q)").bindparams(q=q)),
+            model.name.ilike(pattern, escape="\\"),
+            model.name.op("%")(q),
+        )
+    return or_(model.name.ilike(pattern, escape="\\"), model.description.ilike(pattern, escape="\\"))
+
+
+def _on_offer(kind: str):
+    link = offer_products if kind == "product" else offer_packages
+    column = link.c.product_id if kind == "product" else link.c.package_id
+    model = _model(kind)
+    return exists().where(column == model.id, Offer.id == link.c.offer_id, *pricing.active_offer_clause())
+
+
+def _filtered(kind: str, filters: Filters):
+    model = _model(kind)
+    query = select(model).where(model.active.is_(True), model.deleted_at.is_(None))
+    if filters.q and filters.q.strip():
+        query = query.where(text_match(model, filters.q))
+    if filters.subcategory:
+        query = query.where(
+            model.subcategory_id.in_(select(Category.id).where(_by_id_or_slug(Category, filters.subcategory)))
+        )
+    if filters.category:
+        parent_ids = select(Category.id).where(_by_id_or_slug(Category, filters.category))
+        query = query.where(model.subcategory_id.in_(select(Category.id).where(Category.parent_id.in_(parent_ids))))
+    if filters.brand and kind == "product":
+        query = query.where(Product.brand_id.in_(select(Brand.id).where(_by_id_or_slug(Brand, filters.brand))))
+    if filters.material:
+        material_ids = select(Material.id).where(_by_id_or_slug(Material, filters.material))
+        link = ProductMaterial if kind == "product" else PackageMaterial
+        owner = link.product_id if kind == "product" else link.package_id
+        query = query.where(exists().where(owner == model.id, link.material_id.in_(material_ids)))
+    if filters.min_price is not None:
+        query = query.where(model.price >= filters.min_price)
+    if filters.max_price is not None:
+        query = query.where(model.price <= filters.max_price)
+    if filters.in_stock:
+        query = query.where(model.stock > 0)
+        if kind == "package":
+            short = (
+                select(PackageItem.package_id)
+                .join(Product, Product.id == PackageItem.product_id)
+                .where(Product.stock < PackageItem.quantity)
+            )
+            query = query.where(model.id.not_in(short))
+    if filters.on_offer:
+        query = query.where(_on_offer(kind))
+    return query
+
+
+def _sort_column(model: type, sort: str):
+    return {
+        "newest": model.created_at,
+        "price": model.price,
+        "-price": model.price,
+        "rating": model.rating,
+        "name": model.name,
+    }[sort]
+
+
+def _descending(sort: str) -> bool:
+    return sort in ("newest", "-price", "rating")
+
+
+def _sort_value(item: Product | Package, sort: str) -> Any:
+    value = getattr(
+        item, {"newest": "created_at", "price": "price", "-price": "price", "rating": "rating", "name": "name"}[sort]
+    )
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _parse_sort_value(sort: str, raw: Any) -> Any:
+    if sort == "newest":
+        return datetime.fromisoformat(raw)
+    if sort in ("price", "-price", "rating"):
+        return Decimal(raw)
+    return str(raw)
+
+
+def _apply_keyset(query, model: type, sort: str, after: list | None):
+    column = _sort_column(model, sort)
+    descending = _descending(sort)
+    if after:
+        if len(after) != 3 or after[0] != sort:
+            raise ValidationFailed(
+                "The cursor belongs to another sort order.", {"cursor": ["Start again from the first page."]}
+            )
+        value, last_id = _parse_sort_value(sort, after[1]), int(after[2])
+        if descending:
+            query = query.where(or_(column < value, and_(column == value, model.id < last_id)))
+        else:
+            query = query.where(or_(column > value, and_(column == value, model.id > last_id)))
+    order = (column.desc(), model.id.desc()) if descending else (column.asc(), model.id.asc())
+    return query.order_by(*order)
+
+
+def _ref(category: Category | None) -> Ref | None:
+    return Ref(category.id, category.name, category.slug) if category is not None else None
+
+
+def build_cards(kind: str, rows: list[Product] | list[Package]) -> list[Card]:
+    """Cards for loaded rows, with discounts (and package availability) fetched in bulk."""
+    ids = [row.id for row in rows]
+    discounts = pricing.best_discounts(kind, ids)
+    limits = availability.component_limits(ids) if kind == "package" else {}
+    cards = []
+    for row in rows:
+        percent = discounts.get(row.id)
+        available = availability.available_quantity(row, limits) if kind == "package" else row.stock
+        items = (
+            tuple(ItemLine(i.product_id, i.quantity, i.product.name, i.product.slug) for i in row.items)
+            if kind == "package"
+            else ()
+        )
+        brand = row.brand if kind == "product" else None
+        cards.append(
+            Card(
+                kind=kind,
+                id=row.id,
+                name=row.name,
+                slug=row.slug,
+                price=row.price,
+                final_price=pricing.discounted(row.price, percent),
+                discount_percent=percent,
+                stock=row.stock,
+                available=available,
+                category=_ref(row.subcategory.parent),
+                subcategory=_ref(row.subcategory),
+                brand=Ref(brand.id, brand.name, brand.slug) if brand is not None else None,
+                image_path=row.image_path,
+                rating=row.rating,
+                review_count=row.review_count,
+                created_at=row.created_at,
+                items=items,
+            )
+        )
+    return cards
+
+
+def load_options(kind: str) -> list:
+    model = _model(kind)
+    options = [joinedload(model.subcategory).joinedload(Category.parent)]
+    if kind == "product":
+        options.append(joinedload(Product.brand))
+    else:
+        options.append(selectinload(Package.items).joinedload(PackageItem.product))
+    return options
+
+
+def _compute_page(kind: str, filters: Filters, limit: int, after: list | None) -> CardPage:
+    model = _model(kind)
+    query = _apply_keyset(_filtered(kind, filters), model, filters.sort, after)
+    rows = list(db.session.scalars(query.options(*load_options(kind)).limit(limit + 1)).unique())
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_key = [filters.sort, _sort_value(rows[-1], filters.sort), rows[-1].id] if has_more and rows else None
+    return CardPage(items=build_cards(kind, rows), next_key=next_key)
+
+
+def list_items(
+    kind: str, filters: Filters, limit: int, after: list | None = None, *, use_cache: bool = True
+) -> CardPage:
+    """One page of active products or packages matching ``filters``, in ``filters.sort`` order."""
+    if filters.sort not in SORTS:
+        raise ValidationFailed("Unknown sort order.", {"sort": [f"Use one of: {', '.join(SORTS)}."]})
+    if not use_cache:
+        return _compute_page(kind, filters, limit, after)
+    params = {"kind": kind, **filters.as_params(), "limit": limit, "after": after}
+    return cached(f"{kind}s", params, "CACHE_TTL_PRODUCTS", lambda: _compute_page(kind, filters, limit, after))

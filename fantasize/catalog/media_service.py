@@ -1,0 +1,70 @@
+"""Pictures of products and packages: validated, re-encoded, thumbnailed, stored under random names."""
+
+from __future__ import annotations
+
+import io
+
+from flask import current_app
+from PIL import Image
+from sqlalchemy import func, select
+
+from fantasize.catalog.cache import invalidate_catalog
+from fantasize.catalog.models import Media, Package, Product
+from fantasize.errors import NotFound
+from fantasize.extensions import db
+from fantasize.media.images import CleanImage, clean_image
+from fantasize.media.storage import storage
+
+FULL_SIDE = 1600
+THUMB_SIDE = 480
+
+
+def _thumbnail(image: CleanImage) -> bytes:
+    with Image.open(io.BytesIO(image.data)) as source:
+        source.thumbnail((THUMB_SIDE, THUMB_SIDE))
+        out = io.BytesIO()
+        source.save(out, format=image.format, **({"quality": 82} if image.format != "PNG" else {}))
+        return out.getvalue()
+
+
+def add_media(item: Product | Package, raw: bytes, alt_text: str = "") -> Media:
+    max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    image = clean_image(raw, max_bytes=max_bytes, field="file", max_side=FULL_SIDE)
+    folder = "products" if isinstance(item, Product) else "packages"
+    store = storage()
+    path = store.save(folder, image.data, image.extension)
+    thumb_path = store.save(folder, _thumbnail(image), image.extension)
+    owner = {"product_id": item.id} if isinstance(item, Product) else {"package_id": item.id}
+    owner_column = Media.product_id if isinstance(item, Product) else Media.package_id
+    position = db.session.scalar(select(func.count(Media.id)).where(owner_column == item.id)) or 0
+    media = Media(
+        **owner,
+        path=path,
+        thumb_path=thumb_path,
+        alt_text=(alt_text or item.name)[:200],
+        width=image.width,
+        height=image.height,
+        position=position,
+        is_primary=position == 0,
+    )
+    db.session.add(media)
+    if position == 0:
+        item.image_path = thumb_path
+    db.session.flush()
+    invalidate_catalog()
+    return media
+
+
+def delete_media(item: Product | Package, media_id: int) -> None:
+    owner_column = Media.product_id if isinstance(item, Product) else Media.package_id
+    media = db.session.scalar(select(Media).where(Media.id == media_id, owner_column == item.id))
+    if media is None:
+        raise NotFound("No such picture.")
+    db.session.delete(media)
+    db.session.flush()
+    rest = list(db.session.scalars(select(Media).where(owner_column == item.id).order_by(Media.position)))
+    for position, row in enumerate(rest):
+        row.position, row.is_primary = position, position == 0
+    item.image_path = rest[0].thumb_path if rest else None
+    db.session.flush()
+    invalidate_catalog()

@@ -1,0 +1,39 @@
+"""Offer pricing: the best current discount for each product or package, fetched in one query."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+
+from fantasize.catalog.models import Offer, offer_packages, offer_products
+from fantasize.db import utcnow
+from fantasize.extensions import db
+
+CENT = Decimal("0.01")
+
+
+def discounted(price: Decimal, percent: Decimal | None) -> Decimal:
+    if not percent:
+        return price.quantize(CENT)
+    return (price * (Decimal(100) - percent) / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def active_offer_clause():
+    now = utcnow()
+    return (Offer.active.is_(True), Offer.starts_at <= now, Offer.ends_at > now)
+
+
+def best_discounts(kind: str, ids: list[int]) -> dict[int, Decimal]:
+    """``{item id: best active discount percent}`` for the given products or packages."""
+    if not ids:
+        return {}
+    link = offer_products if kind == "product" else offer_packages
+    column = link.c.product_id if kind == "product" else link.c.package_id
+    rows = db.session.execute(
+        select(column, func.max(Offer.percent))
+        .join(Offer, Offer.id == link.c.offer_id)
+        .where(column.in_(ids), *active_offer_clause())
+        .group_by(column)
+    )
+    return {item_id: Decimal(percent) for item_id, percent in rows}

@@ -1,0 +1,123 @@
+"""Reading single items and the category tree (cached, invalidated on every catalog write)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from fantasize.catalog.cache import cached
+from fantasize.catalog.cards import Detail, MaterialShare, MediaView, Ref
+from fantasize.catalog.listing import build_cards, load_options
+from fantasize.catalog.models import Brand, Category, Material, Package, PackageMaterial, Product, ProductMaterial
+from fantasize.errors import NotFound
+from fantasize.extensions import db
+
+
+def _model(kind: str) -> type[Product] | type[Package]:
+    return Product if kind == "product" else Package
+
+
+def _load(kind: str, key: str | int) -> Product | Package | None:
+    model = _model(kind)
+    material_link = ProductMaterial if kind == "product" else PackageMaterial
+    where = model.id == int(key) if str(key).isdigit() else model.slug == str(key)
+    query = (
+        select(model)
+        .where(where, model.active.is_(True), model.deleted_at.is_(None))
+        .options(
+            *load_options(kind),
+            selectinload(model.media),
+            selectinload(model.materials).joinedload(material_link.material),
+        )
+    )
+    return db.session.scalars(query).unique().one_or_none()
+
+
+def _compute_detail(kind: str, key: str | int) -> Detail | None:
+    row = _load(kind, key)
+    if row is None:
+        return None
+    card = build_cards(kind, [row])[0]
+    media = tuple(MediaView(m.id, m.path, m.thumb_path, m.alt_text, m.width, m.height, m.is_primary) for m in row.media)
+    materials = tuple(
+        MaterialShare(link.material.id, link.material.name, link.material.slug, link.percentage)
+        for link in row.materials
+    )
+    return Detail(card=card, description=row.description, media=media, materials=materials)
+
+
+def get_detail(kind: str, key: str | int) -> Detail:
+    """An active product or package by id or slug; :class:`NotFound` otherwise."""
+    detail = cached(
+        f"{kind}-detail", {"key": str(key)}, "CACHE_TTL_PRODUCTS", lambda: _compute_detail(kind, key) or False
+    )
+    if not detail:
+        raise NotFound(f"No such {kind}.")
+    return detail
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    id: int
+    name: str
+    slug: str
+    image_path: str | None
+    children: tuple[CategoryNode, ...] = ()
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.id, self.name, self.slug)
+
+
+def _compute_tree() -> list[CategoryNode]:
+    rows = list(
+        db.session.scalars(select(Category).where(Category.active.is_(True)).order_by(Category.position, Category.name))
+    )
+    children: dict[int, list[Category]] = {}
+    for row in rows:
+        if row.parent_id is not None:
+            children.setdefault(row.parent_id, []).append(row)
+    return [
+        CategoryNode(
+            row.id,
+            row.name,
+            row.slug,
+            row.image_path,
+            tuple(CategoryNode(c.id, c.name, c.slug, c.image_path) for c in children.get(row.id, [])),
+        )
+        for row in rows
+        if row.parent_id is None
+    ]
+
+
+def category_tree() -> list[CategoryNode]:
+    return cached("category-tree", {}, "CACHE_TTL_CATEGORIES", _compute_tree)
+
+
+def find_category(slug: str) -> tuple[CategoryNode, CategoryNode | None]:
+    """``(category, subcategory)`` for a category or subcategory slug."""
+    for node in category_tree():
+        if node.slug == slug:
+            return node, None
+        for child in node.children:
+            if child.slug == slug:
+                return node, child
+    raise NotFound("No such category.")
+
+
+def brands() -> list[Ref]:
+    def compute() -> list[Ref]:
+        return [Ref(b.id, b.name, b.slug) for b in db.session.scalars(select(Brand).order_by(func.lower(Brand.name)))]
+
+    return cached("brands", {}, "CACHE_TTL_CATEGORIES", compute)
+
+
+def materials() -> list[Ref]:
+    def compute() -> list[Ref]:
+        return [
+            Ref(m.id, m.name, m.slug) for m in db.session.scalars(select(Material).order_by(func.lower(Material.name)))
+        ]
+
+    return cached("materials", {}, "CACHE_TTL_CATEGORIES", compute)

@@ -1,0 +1,77 @@
+"""Reviews (one per user per item) and the ratings they add up to."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from fantasize.catalog.cache import invalidate_catalog
+from fantasize.catalog.models import Package, Product, Review
+from fantasize.catalog.sanitize import clean_plain_text
+from fantasize.errors import Conflict, NotFound, ValidationFailed
+from fantasize.extensions import db
+
+MAX_COMMENT = 2000
+
+
+def _owner_column(kind: str):
+    return Review.product_id if kind == "product" else Review.package_id
+
+
+def has_purchased(user_id: str, kind: str, item_id: int) -> bool:
+    """Whether the user bought the item (always false until orders exist; reviews are then marked unverified)."""
+    return False
+
+
+def add_review(user_id: str, kind: str, item_id: int, rating: int, comment: str) -> Review:
+    model = Product if kind == "product" else Package
+    item = db.session.get(model, item_id)
+    if item is None or not item.active or item.deleted_at is not None:
+        raise NotFound(f"No such {kind}.")
+    errors: dict[str, list[str]] = {}
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        errors["rating"] = ["Choose 1 to 5 stars."]
+    text = clean_plain_text(comment)
+    if len(text) > MAX_COMMENT:
+        errors["comment"] = [f"Keep it under {MAX_COMMENT} characters."]
+    if errors:
+        raise ValidationFailed("The review is not valid.", errors)
+    owner = _owner_column(kind)
+    if db.session.scalar(select(Review.id).where(Review.user_id == user_id, owner == item_id)) is not None:
+        raise Conflict("You have already reviewed this.", {"review": ["One review per item."]})
+    review = Review(
+        user_id=user_id,
+        rating=rating,
+        comment=text,
+        verified_purchase=has_purchased(user_id, kind, item_id),
+        **({"product_id": item_id} if kind == "product" else {"package_id": item_id}),
+    )
+    db.session.add(review)
+    db.session.flush()
+    _refresh_rating(kind, item_id)
+    invalidate_catalog()
+    return review
+
+
+def _refresh_rating(kind: str, item_id: int) -> None:
+    """Recompute the average and count in one statement, so concurrent reviews stay consistent."""
+    model = Product if kind == "product" else Package
+    owner = _owner_column(kind)
+    average = select(func.coalesce(func.avg(Review.rating), 0)).where(owner == item_id).scalar_subquery()
+    count = select(func.count(Review.id)).where(owner == item_id).scalar_subquery()
+    db.session.execute(
+        update(model).where(model.id == item_id).values(rating=func.round(average, 2), review_count=count)
+    )
+
+
+def list_reviews(kind: str, item_id: int, limit: int, after: list | None = None) -> tuple[list[Review], list | None]:
+    owner = _owner_column(kind)
+    query = select(Review).options(joinedload(Review.author)).where(owner == item_id)
+    if after:
+        from datetime import datetime
+
+        at, last_id = datetime.fromisoformat(after[0]), int(after[1])
+        query = query.where(or_(Review.created_at < at, and_(Review.created_at == at, Review.id < last_id)))
+    rows = list(db.session.scalars(query.order_by(Review.created_at.desc(), Review.id.desc()).limit(limit + 1)))
+    next_key = [rows[limit - 1].created_at.isoformat(), rows[limit - 1].id] if len(rows) > limit else None
+    return rows[:limit], next_key

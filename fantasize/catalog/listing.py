@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, exists, literal_column, or_, select
+from sqlalchemy import and_, exists, func, literal_column, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from fantasize.catalog import availability, pricing
@@ -74,7 +74,7 @@ def text_match(model: type, q: str):
         # Written exactly like the GIN index expression in the migration, so the index is used.
         document = literal_column(f"to_tsvector('simple', {table}.name || ' ' || {table}.description)")
         return or_(
-            document.op("@@")(literal_column("websearch_to_tsquery('simple', :q)").bindparams(q=q)),
+            document.op("@@")(func.websearch_to_tsquery(literal_column("'simple'"), q)),
             model.name.ilike(pattern, escape="\\"),
             model.name.op("%")(q),
         )

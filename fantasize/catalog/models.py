@@ -218,8 +218,8 @@ class Offer(TimestampMixin, db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
-    products: Mapped[list[Product]] = relationship(secondary=offer_products, lazy="raise")
-    packages: Mapped[list[Package]] = relationship(secondary=offer_packages, lazy="raise")
+    products: Mapped[list[Product]] = relationship(secondary=offer_products)
+    packages: Mapped[list[Package]] = relationship(secondary=offer_packages)
 
 
 class Review(TimestampMixin, db.Model):
@@ -243,7 +243,7 @@ class Review(TimestampMixin, db.Model):
     comment: Mapped[str] = mapped_column(Text, nullable=False, default="")  # sanitized plain text
     verified_purchase: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
-    author = relationship("User", lazy="raise")
+    author = relationship("User")  # lists load it with joinedload
 
 
 class Favorite(db.Model):

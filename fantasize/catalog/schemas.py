@@ -15,7 +15,10 @@ MONEY = {"as_string": True, "places": 2}
 
 
 def media_url(key: str | None) -> str | None:
-    return url_for("catalog.media", key=key, _external=True) if key else None
+    if not key:
+        return None
+    folder, name = key.split("/", 1)
+    return url_for("catalog.media", folder=folder, name=name, _external=True)
 
 
 class ListQuerySchema(ma.Schema):

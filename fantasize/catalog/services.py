@@ -80,6 +80,7 @@ def _material_shares(values: dict[str, Any]) -> list[tuple[int, Decimal]] | None
 
 
 def _apply_common(item: Product | Package, values: dict[str, Any]) -> None:
+    """Set the shared fields; the item joins the session once it is complete (no half-built autoflush)."""
     _check_basics(values)
     if "name" in values:
         item.name = values["name"].strip()
@@ -94,16 +95,14 @@ def _apply_common(item: Product | Package, values: dict[str, Any]) -> None:
         item.active = bool(values["active"])
     if "subcategory_id" in values:
         item.subcategory_id = _require_subcategory(values["subcategory_id"]).id
+    db.session.add(item)
 
 
 def create_product(values: dict[str, Any]) -> Product:
     missing = [f for f in ("name", "price", "subcategory_id") if values.get(f) in (None, "")]
     if missing:
         raise ValidationFailed("Some required fields are missing.", {f: ["Required."] for f in missing})
-    product = Product(stock=0, description="")
-    db.session.add(product)
-    update_product(product, {"stock": 0, **values})
-    return product
+    return update_product(Product(stock=0, description=""), {"stock": 0, **values})
 
 
 def update_product(product: Product, values: dict[str, Any]) -> Product:
@@ -189,9 +188,7 @@ def create_package(values: dict[str, Any]) -> Package:
     missing = [f for f in ("name", "price", "subcategory_id", "items") if values.get(f) in (None, "", [])]
     if missing:
         raise ValidationFailed("Some required fields are missing.", {f: ["Required."] for f in missing})
-    package = Package(stock=0, description="")
-    db.session.add(package)
-    return update_package(package, {"stock": 0, **values})
+    return update_package(Package(stock=0, description=""), {"stock": 0, **values})
 
 
 def update_package(package: Package, values: dict[str, Any]) -> Package:

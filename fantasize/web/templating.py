@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from flask import Flask, url_for
+from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BuildError
 
 
@@ -22,6 +24,30 @@ def nav_url(endpoint: str, **values: object) -> str | None:
         return None
 
 
+def media_url(key: str | None) -> str | None:
+    """URL of a stored catalog picture (``products/abc.jpg``)."""
+    if not key:
+        return None
+    folder, name = key.split("/", 1)
+    return url_for("catalog.media", folder=folder, name=name)
+
+
+def item_url(card: object) -> str:
+    kind = getattr(card, "kind", "product")
+    return url_for(f"catalog_items.{kind}", slug=card.slug)
+
+
+def merge_args(args: MultiDict, **overrides: object) -> str:
+    """The query string of ``args`` with ``overrides`` replacing their keys (for "next page" links)."""
+    merged = MultiDict(args)
+    for key, value in overrides.items():
+        merged.setlist(key, [value] if value is not None else [])
+    return urlencode(list(merged.items(multi=True)))
+
+
 def init_templating(app: Flask) -> None:
+    app.add_template_filter(merge_args, "merge_args")
     app.add_template_filter(money, "money")
     app.add_template_global(nav_url, "nav_url")
+    app.add_template_global(media_url, "media_url")
+    app.add_template_global(item_url, "item_url")

@@ -1,0 +1,97 @@
+"""Product and package pages, reviews and favorites (storefront)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.wrappers import Response
+from flask_login import current_user
+
+from fantasize.accounts.permissions import login_required
+from fantasize.api.pagination import decode_cursor, encode_cursor
+from fantasize.catalog import favorites, reading, reviews
+from fantasize.catalog.forms import ReviewForm
+from fantasize.errors import AppError
+from fantasize.extensions import db
+from fantasize.web.forms import attach_errors
+from fantasize.web.htmx import is_htmx
+
+bp = Blueprint("catalog_items", __name__)
+KINDS = ("product", "package")
+
+
+def _is_favorite(kind: str, item_id: int) -> bool:
+    return current_user.is_authenticated and (kind, item_id) in favorites.favorite_ids(current_user.id)
+
+
+def _item_page(kind: str, slug: str, form: ReviewForm | None = None, status: int = 200) -> tuple[str, int]:
+    detail = reading.get_detail(kind, slug)
+    rows, _ = reviews.list_reviews(kind, detail.card.id, limit=20)
+    already_reviewed = current_user.is_authenticated and any(r.user_id == current_user.id for r in rows)
+    return render_template(
+        f"catalog/{kind}.html",
+        detail=detail,
+        card=detail.card,
+        reviews=rows,
+        review_form=form or ReviewForm(),
+        already_reviewed=already_reviewed,
+        is_favorite=_is_favorite(kind, detail.card.id),
+    ), status
+
+
+@bp.get("/products/<slug>")
+def product(slug: str) -> tuple[str, int]:
+    return _item_page("product", slug)
+
+
+@bp.get("/packages/<slug>")
+def package(slug: str) -> tuple[str, int]:
+    return _item_page("package", slug)
+
+
+@bp.post("/<any(products, packages):kinds>/<slug>/reviews")
+@login_required
+def add_review(kinds: str, slug: str) -> Response | tuple[str, int]:
+    kind = kinds[:-1]
+    detail = reading.get_detail(kind, slug)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            reviews.add_review(current_user.id, kind, detail.card.id, int(form.rating.data), form.comment.data or "")
+        except AppError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Thank you for your review!", "success")
+            return redirect(url_for(f"catalog_items.{kind}", slug=slug) + "#reviews", code=303)
+    return _item_page(kind, slug, form, 422)
+
+
+@bp.post("/favorites/<kind>/<int:item_id>")
+@login_required
+def toggle_favorite(kind: str, item_id: int) -> Response | str:
+    """Add or remove a favorite; htmx swaps the button, plain forms go back to the page."""
+    if kind not in KINDS:
+        abort(404)
+    if _is_favorite(kind, item_id):
+        favorites.remove_favorite(current_user.id, kind, item_id)
+        now_favorite = False
+    else:
+        favorites.add_favorite(current_user.id, kind, item_id)
+        now_favorite = True
+    db.session.commit()
+    if is_htmx():
+        return render_template("catalog/_favorite_button.html", kind=kind, item_id=item_id, is_favorite=now_favorite)
+    detail = reading.get_detail(kind, item_id)
+    return redirect(url_for(f"catalog_items.{kind}", slug=detail.card.slug), code=303)
+
+
+@bp.get("/favorites")
+@login_required
+def favorites_page() -> str:
+    from flask import request
+
+    cards, next_key = favorites.list_favorites(current_user.id, 24, decode_cursor(request.args.get("cursor")))
+    return render_template(
+        "catalog/favorites.html", items=cards, next_cursor=encode_cursor(next_key) if next_key else None
+    )

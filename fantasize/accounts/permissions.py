@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 from functools import wraps
 from typing import Any
 
@@ -69,6 +70,16 @@ def _refuse_anonymous() -> Any:
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
+def _document_security(wrapper: Callable, note: str) -> Callable:
+    """Tell the OpenAPI document (flask-smorest reads ``_apidoc``) that a credential is needed."""
+    doc = deepcopy(getattr(wrapper, "_apidoc", {}))
+    manual = doc.setdefault("manual_doc", {})
+    manual["security"] = [{"bearerAuth": []}, {"apiKey": []}]
+    manual["description"] = f"{manual.get('description', '')}\n\n{note}".strip()
+    wrapper._apidoc = doc
+    return wrapper
+
+
 def login_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -76,7 +87,7 @@ def login_required(view: Callable) -> Callable:
             return _refuse_anonymous()
         return view(*args, **kwargs)
 
-    return wrapper
+    return _document_security(wrapper, "Requires a signed-in user.")
 
 
 def permission_required(permission: str) -> Callable[[Callable], Callable]:
@@ -96,6 +107,6 @@ def permission_required(permission: str) -> Callable[[Callable], Callable]:
                 raise Forbidden(f"You need the {permission!r} permission for this.")
             return view(*args, **kwargs)
 
-        return wrapper
+        return _document_security(wrapper, f"Requires the `{permission}` permission.")
 
     return decorator

@@ -9,14 +9,39 @@ from fantasize.extensions import db
 
 
 @click.command("seed-demo")
-def seed_demo() -> None:
+@click.option(
+    "--products",
+    "target",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Then bulk-add synthetic products until there are at least this many (for benchmarks).",
+)
+def seed_demo(target: int | None) -> None:
     """Load the demo catalogue and accounts (running it again changes nothing)."""
-    from fantasize.ops.demo_data import DEMO_ACCOUNTS, seed_demo_accounts, seed_demo_catalog
+    import time
 
-    added = seed_demo_catalog()
+    from fantasize.ops.demo_data import (
+        DEMO_ACCOUNTS,
+        seed_demo_accounts,
+        seed_demo_catalog,
+        seed_demo_reviews,
+        seed_synthetic_products,
+    )
+
+    report = seed_demo_catalog()
     created = seed_demo_accounts()
+    seed_demo_reviews(report)
     db.session.commit()
-    click.echo(f"Demo data ready ({added} products added, {created} accounts created).")
+    click.echo(f"Demo data ready ({report.products} products added, {created} accounts created).")
+    click.echo(f"  added: {report.summary()}")
+    if target is not None:
+        started = time.perf_counter()
+
+        def progress(done: int, total: int) -> None:
+            click.echo(f"  synthetic products: {done:,}/{total:,} ({time.perf_counter() - started:.1f} s)")
+
+        added = seed_synthetic_products(target, progress=progress)
+        click.echo(f"Synthetic catalogue: {added:,} products added in {time.perf_counter() - started:.1f} s.")
     click.echo("Demo accounts (development only):")
     for email, password, role in DEMO_ACCOUNTS:
         click.echo(f"  {role:<9} {email:<28} {password}")

@@ -26,4 +26,6 @@ def test_seed_demo_loads_a_catalogue_and_is_idempotent(app):
 def test_seeded_products_show_on_the_home_page(app, client):
     app.test_cli_runner().invoke(args=["seed-demo"])
     html = client.get("/").get_data(as_text=True)
-    assert html.count('class="product-card"') == 12
+    for section in ("Current offers", "New arrivals", "Gift boxes", "Shop by category"):
+        assert section in html
+    assert html.count('class="product-card"') >= 8

@@ -83,17 +83,21 @@ def register_blueprints(app: Flask) -> None:
     from fantasize.accounts.account_views import bp as account_pages
     from fantasize.accounts.oauth_views import bp as oauth_pages
     from fantasize.accounts.views import bp as auth_pages
+    from fantasize.admin.catalog_views import bp as admin_catalog_pages
     from fantasize.admin.views import bp as admin_pages
     from fantasize.api import init_api
+    from fantasize.catalog.item_views import bp as catalog_item_pages
     from fantasize.catalog.views import bp as catalog_pages
     from fantasize.ops.health import bp as ops
 
     app.register_blueprint(ops)
     app.register_blueprint(catalog_pages)
+    app.register_blueprint(catalog_item_pages)
     app.register_blueprint(auth_pages)
     app.register_blueprint(account_pages)
     app.register_blueprint(oauth_pages)
     app.register_blueprint(admin_pages)
+    app.register_blueprint(admin_catalog_pages)
     init_api(app)
 
 

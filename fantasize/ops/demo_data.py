@@ -428,10 +428,10 @@ OFFERS = [
 ]
 
 REVIEWERS = [
-    ("reviewer1@fantasize.test", "Maya"),
-    ("reviewer2@fantasize.test", "Tomás"),
-    ("reviewer3@fantasize.test", "Priya"),
-    ("reviewer4@fantasize.test", "Jonas"),
+    ("reviewer1@demo.example.com", "Maya"),
+    ("reviewer2@demo.example.com", "Tomás"),
+    ("reviewer3@demo.example.com", "Priya"),
+    ("reviewer4@demo.example.com", "Jonas"),
 ]
 
 REVIEWS = [
@@ -616,9 +616,9 @@ def seed_demo_catalog(*, pictures: bool = True) -> SeedReport:
 
 # Well-known demo credentials for `make run` on a developer's machine; never used in production.
 DEMO_ACCOUNTS = [
-    ("admin@fantasize.test", "demo-admin-orchid-42", "admin"),
-    ("manager@fantasize.test", "demo-manager-tulip-42", "manager"),
-    ("shopper@fantasize.test", "demo-shopper-poppy-42", "customer"),
+    ("admin@demo.example.com", "demo-admin-orchid-42", "admin"),
+    ("manager@demo.example.com", "demo-manager-tulip-42", "manager"),
+    ("shopper@demo.example.com", "demo-shopper-poppy-42", "customer"),
 ]
 
 

@@ -39,6 +39,9 @@ def test_seed_demo_creates_one_account_per_role_that_can_sign_in(app, client):
         assert email in output
         api_login(client, email, password)
         assert db.session.scalar(select(User.role).where(User.email == email)) == role
+        # …and through the sign-in form, whose e-mail check is stricter than the API's.
+        assert client.post("/login", data={"email": email, "password": password}).status_code == 303
+        client.post("/logout")
 
 
 def test_admin_changes_a_role_in_the_admin_pages_and_it_is_audited(client, login):

@@ -89,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
     from fantasize.catalog.item_views import bp as catalog_item_pages
     from fantasize.catalog.views import bp as catalog_pages
     from fantasize.ops.health import bp as ops
+    from fantasize.orders.views import bp as order_pages
+    from fantasize.orders.views import init_cart
 
     app.register_blueprint(ops)
     app.register_blueprint(catalog_pages)
@@ -97,6 +99,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_pages)
     app.register_blueprint(oauth_pages)
     app.register_blueprint(admin_pages)
+    app.register_blueprint(order_pages)
+    init_cart(app)
     app.register_blueprint(admin_catalog_pages)
     init_api(app)
 

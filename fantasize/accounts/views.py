@@ -19,9 +19,15 @@ bp = Blueprint("accounts", __name__)
 MFA_PENDING = "mfa_pending_user"
 
 
+# What survives the fresh session of a sign-in (a guest's cart is merged into the account's).
+CARRIED_OVER = ("cart_key",)
+
+
 def start_session(user: User, remember: bool, next_url: str | None) -> Response:
     """Sign ``user`` in with a fresh session (no session fixation) and go on."""
+    carried = {key: session[key] for key in CARRIED_OVER if key in session}
     session.clear()
+    session.update(carried)
     login_user(user, remember=remember)
     db.session.commit()
     return redirect(safe_next_url(next_url, url_for("catalog.home")), code=303)

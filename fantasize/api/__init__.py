@@ -21,6 +21,8 @@ class EnvelopedApi(Api):
 def _resource_blueprints() -> list:
     from fantasize.accounts.api import admin_users_bp, auth_bp, me_bp
     from fantasize.catalog import api as catalog
+    from fantasize.customization.api import bp as customization
+    from fantasize.orders.api import bp as cart
 
     return [
         (auth_bp, "/auth"),
@@ -34,6 +36,8 @@ def _resource_blueprints() -> list:
         (catalog.materials_bp, "/materials"),
         (catalog.search_bp, "/search"),
         (catalog.offers_bp, "/offers"),
+        (customization, ""),
+        (cart, "/cart"),
     ]
 
 

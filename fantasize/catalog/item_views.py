@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.wrappers import Response
 from flask_login import current_user
 
@@ -10,6 +12,8 @@ from fantasize.accounts.permissions import login_required
 from fantasize.api.pagination import decode_cursor, encode_cursor
 from fantasize.catalog import favorites, reading, reviews
 from fantasize.catalog.forms import ReviewForm
+from fantasize.customization.preview import preview_item
+from fantasize.customization.services import options_for
 from fantasize.errors import AppError
 from fantasize.extensions import db
 from fantasize.web.forms import attach_errors
@@ -23,10 +27,27 @@ def _is_favorite(kind: str, item_id: int) -> bool:
     return current_user.is_authenticated and (kind, item_id) in favorites.favorite_ids(current_user.id)
 
 
-def _item_page(kind: str, slug: str, form: ReviewForm | None = None, status: int = 200) -> tuple[str, int]:
+def chosen_values() -> dict[str, str]:
+    """The customization fields (``c.<option id>``) sent with this request, for previews and re-shown forms."""
+    return {key[2:]: value for key, value in request.values.items() if key.startswith("c.") and value}
+
+
+def preview_query(values: dict[str, str]) -> str:
+    return urlencode({f"c.{key}": value for key, value in sorted(values.items())})
+
+
+def render_item_page(
+    kind: str,
+    slug: str,
+    *,
+    form: ReviewForm | None = None,
+    customization_errors: dict[str, list[str]] | None = None,
+    error_message: str | None = None,
+) -> str:
     detail = reading.get_detail(kind, slug)
     rows, _ = reviews.list_reviews(kind, detail.card.id, limit=20)
     already_reviewed = current_user.is_authenticated and any(r.user_id == current_user.id for r in rows)
+    values = chosen_values()
     return render_template(
         f"catalog/{kind}.html",
         detail=detail,
@@ -35,7 +56,19 @@ def _item_page(kind: str, slug: str, form: ReviewForm | None = None, status: int
         review_form=form or ReviewForm(),
         already_reviewed=already_reviewed,
         is_favorite=_is_favorite(kind, detail.card.id),
-    ), status
+        options=options_for(kind, detail.card.id),
+        values=values,
+        preview_src=url_for("catalog_items.preview_image", kind=kind, item_id=detail.card.id)
+        + "?"
+        + preview_query(values),
+        customization_errors=customization_errors or {},
+        error_message=error_message,
+        quantity=request.values.get("quantity", "1"),
+    )
+
+
+def _item_page(kind: str, slug: str, form: ReviewForm | None = None, status: int = 200) -> tuple[str, int]:
+    return render_item_page(kind, slug, form=form), status
 
 
 @bp.get("/products/<slug>")
@@ -46,6 +79,24 @@ def product(slug: str) -> tuple[str, int]:
 @bp.get("/packages/<slug>")
 def package(slug: str) -> tuple[str, int]:
     return _item_page("package", slug)
+
+
+@bp.get("/<any(products, packages):kinds>/<slug>/preview")
+def preview_fragment(kinds: str, slug: str) -> str:
+    """htmx: the preview figure for the options chosen so far (the image itself loads from ``preview_image``)."""
+    kind = kinds[:-1]
+    detail = reading.get_detail(kind, slug)
+    src = (
+        url_for("catalog_items.preview_image", kind=kind, item_id=detail.card.id) + "?" + preview_query(chosen_values())
+    )
+    return render_template("catalog/_preview.html", preview_src=src, card=detail.card)
+
+
+@bp.get("/preview/<any(product, package):kind>/<int:item_id>.png")
+def preview_image(kind: str, item_id: int) -> Response:
+    user_id = current_user.id if current_user.is_authenticated else None
+    image = preview_item(kind, item_id, chosen_values(), user_id, "png")
+    return Response(image, mimetype="image/png", headers={"Cache-Control": "private, max-age=300"})
 
 
 @bp.post("/<any(products, packages):kinds>/<slug>/reviews")
@@ -89,8 +140,6 @@ def toggle_favorite(kind: str, item_id: int) -> Response | str:
 @bp.get("/favorites")
 @login_required
 def favorites_page() -> str:
-    from flask import request
-
     cards, next_key = favorites.list_favorites(current_user.id, 24, decode_cursor(request.args.get("cursor")))
     return render_template(
         "catalog/favorites.html", items=cards, next_cursor=encode_cursor(next_key) if next_key else None

@@ -1,0 +1,1 @@
+"""Customization: typed options (button, text, image), presets, validated selections and previews."""

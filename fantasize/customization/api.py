@@ -1,0 +1,173 @@
+"""Customization JSON endpoints: options (public read, staff write), presets, previews and uploads."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, request
+from werkzeug.exceptions import BadRequest
+
+from fantasize.accounts.permissions import login_required, permission_required
+from fantasize.api.auth import current_api_user, require_api_user
+from fantasize.api.envelope import ApiBlueprint
+from fantasize.customization import services, uploads
+from fantasize.customization.preview import FORMATS, preview_item
+from fantasize.customization.schemas import (
+    AttachSchema,
+    OptionPatchSchema,
+    OptionSchema,
+    PresetSchema,
+    PreviewSchema,
+    UploadSchema,
+)
+from fantasize.extensions import db, limiter
+from fantasize.media.storage import storage
+
+bp = ApiBlueprint("customization", __name__, description="Customization options, presets, previews and uploads")
+
+
+def _kind(kinds: str) -> str:
+    return kinds[:-1]
+
+
+@bp.get("/<any(products, packages):kinds>/<int:item_id>/customizations")
+@bp.response(200, OptionSchema(many=True))
+def list_options(kinds: str, item_id: int):
+    """The options a shopper chooses from, own ones first, then those of attached presets."""
+    services.get_item(_kind(kinds), item_id)
+    return services.options_for(_kind(kinds), item_id)
+
+
+@bp.post("/<any(products, packages):kinds>/<int:item_id>/customizations")
+@permission_required("catalog.write")
+@bp.arguments(OptionSchema)
+@bp.response(201, OptionSchema)
+def create_option(body: dict, kinds: str, item_id: int):
+    option = services.create_option(services.get_item(_kind(kinds), item_id), body)
+    db.session.commit()
+    return option
+
+
+@bp.patch("/customizations/<int:option_id>")
+@permission_required("catalog.write")
+@bp.arguments(OptionPatchSchema)
+@bp.response(200, OptionSchema)
+def update_option(body: dict, option_id: int):
+    option = services.update_option(services.get_option(option_id), body)
+    db.session.commit()
+    return option
+
+
+@bp.delete("/customizations/<int:option_id>")
+@permission_required("catalog.write")
+@bp.response(204)
+def delete_option(option_id: int):
+    services.delete_option(services.get_option(option_id))
+    db.session.commit()
+    return Response(status=204)
+
+
+@bp.get("/customization-presets")
+@permission_required("catalog.write")
+@bp.response(200, PresetSchema(many=True))
+def list_presets():
+    from sqlalchemy import select
+
+    from fantasize.customization.models import CustomizationPreset
+
+    return list(db.session.scalars(select(CustomizationPreset).order_by(CustomizationPreset.name)))
+
+
+@bp.post("/customization-presets")
+@permission_required("catalog.write")
+@bp.arguments(PresetSchema)
+@bp.response(201, PresetSchema)
+def create_preset(body: dict):
+    preset = services.save_preset(None, body)
+    db.session.commit()
+    return preset
+
+
+@bp.patch("/customization-presets/<int:preset_id>")
+@permission_required("catalog.write")
+@bp.arguments(PresetSchema(partial=True))
+@bp.response(200, PresetSchema)
+def update_preset(body: dict, preset_id: int):
+    preset = services.save_preset(services.get_preset(preset_id), body)
+    db.session.commit()
+    return preset
+
+
+@bp.post("/customization-presets/<int:preset_id>/options")
+@permission_required("catalog.write")
+@bp.arguments(OptionSchema)
+@bp.response(201, OptionSchema)
+def create_preset_option(body: dict, preset_id: int):
+    option = services.create_option(services.get_preset(preset_id), body)
+    db.session.commit()
+    return option
+
+
+@bp.post("/<any(products, packages):kinds>/<int:item_id>/presets")
+@permission_required("catalog.write")
+@bp.arguments(AttachSchema)
+@bp.response(200, OptionSchema(many=True))
+def attach_preset(body: dict, kinds: str, item_id: int):
+    """Attach a preset: its options appear on the item (and follow later edits of the preset)."""
+    services.attach_preset(services.get_preset(body["preset_id"]), _kind(kinds), item_id)
+    db.session.commit()
+    return services.options_for(_kind(kinds), item_id)
+
+
+@bp.delete("/<any(products, packages):kinds>/<int:item_id>/presets/<int:preset_id>")
+@permission_required("catalog.write")
+@bp.response(204)
+def detach_preset(kinds: str, item_id: int, preset_id: int):
+    services.detach_preset(services.get_preset(preset_id), _kind(kinds), item_id)
+    db.session.commit()
+    return Response(status=204)
+
+
+@bp.post("/customizations/preview")
+@bp.arguments(PreviewSchema)
+@bp.response(200, content_type="image/png")
+def preview(body: dict):
+    """Render the item with the chosen options (PNG, or WebP with ``format``); invalid parts are left out."""
+    kind = "product" if body.get("product_id") else "package"
+    user = current_api_user()
+    image = preview_item(kind, body[f"{kind}_id"], body["customization"], user.id if user else None, body["format"])
+    return Response(image, mimetype=FORMATS[body["format"]][1], headers={"Cache-Control": "no-store"})
+
+
+def _upload_limit() -> str:
+    return current_app.config["RATE_LIMIT_UPLOADS"]
+
+
+def _uploader_key() -> str:
+    user = current_api_user()
+    return f"uploads:{user.id}" if user else f"uploads-ip:{request.remote_addr}"
+
+
+@bp.post("/uploads")
+@login_required
+@limiter.limit(_upload_limit, key_func=_uploader_key, methods=["POST"])
+@bp.response(201, UploadSchema)
+def upload():
+    """Upload a picture for an ``image`` option (multipart field ``file``); use the returned token as its value."""
+    file = request.files.get("file")
+    if file is None:
+        error = BadRequest("Send the picture as multipart/form-data in the field 'file'.")
+        error.data = {"messages": {"files": {"file": ["Missing file."]}}}
+        raise error
+    max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    stored = uploads.store_upload(require_api_user(), file.read(max_bytes + 1))
+    db.session.commit()
+    return stored
+
+
+@bp.get("/uploads/<token>")
+@login_required
+def get_upload(token: str) -> Response:
+    """The picture itself, for its owner and for staff only."""
+    from flask import send_file
+
+    stored = uploads.upload_for_viewer(token, require_api_user())
+    return send_file(storage().path(stored.path), mimetype=stored.content_type, max_age=0)

@@ -1,0 +1,78 @@
+"""API schemas for customization options, presets, previews and uploads."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+OPTION_TYPES = ("button", "text", "image")
+
+
+class ChoiceSchema(ma.Schema):
+    value = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=60))
+    label = ma.fields.String(load_default=None)
+    price_delta = ma.fields.Decimal(as_string=True, load_default=0)
+    swatch = ma.fields.String(load_default=None, allow_none=True, metadata={"example": "#b3245c"})
+
+
+class OptionSchema(ma.Schema):
+    """An option as clients see it (and, without ``id``, as staff create it)."""
+
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
+    type = ma.fields.String(required=True, validate=ma.validate.OneOf(OPTION_TYPES))
+    required = ma.fields.Boolean(load_default=False)
+    special = ma.fields.Boolean(load_default=False, metadata={"description": "Orders with it wait for staff review"})
+    price_delta = ma.fields.Decimal(as_string=True, load_default=0, places=2)
+    max_length = ma.fields.Integer(metadata={"description": "text options"})
+    charset = ma.fields.String(metadata={"description": "text options: letters, letters_digits or basic"})
+    placeholder = ma.fields.String()
+    choices = ma.fields.List(ma.fields.Nested(ChoiceSchema), metadata={"description": "button options"})
+    min_width = ma.fields.Integer(metadata={"description": "image options"})
+    min_height = ma.fields.Integer()
+    max_mb = ma.fields.Integer()
+    formats = ma.fields.List(ma.fields.String())
+    preset_id = ma.fields.Integer(dump_only=True, allow_none=True)
+
+    @ma.pre_dump
+    def flatten_config(self, option: object, **kwargs: object) -> dict:
+        data = {
+            key: getattr(option, key)
+            for key in ("id", "name", "type", "required", "special", "price_delta", "preset_id")
+        }
+        data.update(option.config or {})
+        return data
+
+
+class OptionPatchSchema(OptionSchema):
+    class Meta:
+        partial = True
+
+
+class PresetSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
+    description = ma.fields.String(load_default="")
+    options = ma.fields.List(ma.fields.Nested(OptionSchema), dump_only=True)
+
+
+class AttachSchema(ma.Schema):
+    preset_id = ma.fields.Integer(required=True)
+
+
+class PreviewSchema(ma.Schema):
+    product_id = ma.fields.Integer()
+    package_id = ma.fields.Integer()
+    customization = ma.fields.Dict(load_default=dict)
+    format = ma.fields.String(load_default="png", validate=ma.validate.OneOf(["png", "webp"]))
+
+    @ma.validates_schema
+    def exactly_one(self, data: dict, **kwargs: object) -> None:
+        if bool(data.get("product_id")) == bool(data.get("package_id")):
+            raise ma.ValidationError("Send either product_id or package_id.", "product_id")
+
+
+class UploadSchema(ma.Schema):
+    token = ma.fields.String()
+    content_type = ma.fields.String()
+    width = ma.fields.Integer()
+    height = ma.fields.Integer()

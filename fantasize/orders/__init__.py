@@ -1,0 +1,1 @@
+"""Orders: the cart, checkout, stock, payments and the order lifecycle."""

@@ -20,6 +20,7 @@ def seed_demo(target: int | None) -> None:
     """Load the demo catalogue and accounts (running it again changes nothing)."""
     import time
 
+    from fantasize.ops.demo_customization import seed_demo_customizations
     from fantasize.ops.demo_data import (
         DEMO_ACCOUNTS,
         seed_demo_accounts,
@@ -31,6 +32,7 @@ def seed_demo(target: int | None) -> None:
     report = seed_demo_catalog()
     created = seed_demo_accounts()
     seed_demo_reviews(report)
+    seed_demo_customizations()
     db.session.commit()
     click.echo(f"Demo data ready ({report.products} products added, {created} accounts created).")
     click.echo(f"  added: {report.summary()}")

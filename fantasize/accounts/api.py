@@ -9,7 +9,7 @@ from fantasize.accounts import addresses as address_service
 from fantasize.accounts import services, tokens
 from fantasize.accounts.oauth import facebook_identity, verify_google_id_token
 from fantasize.accounts.permissions import login_required, permission_required
-from fantasize.accounts.ratelimits import auth_rate_limited
+from fantasize.accounts.ratelimits import auth_rate_limited, by_caller, by_token
 from fantasize.accounts.schemas import (
     AddressSchema,
     ForgotPasswordSchema,
@@ -96,7 +96,7 @@ def logout(body: dict):
 
 @auth_bp.post("/mfa/setup")
 @login_required
-@auth_rate_limited(count_only_failures=False)
+@auth_rate_limited(account_key=by_caller, count_only_failures=False)
 @auth_bp.response(200, MfaSetupSchema)
 def mfa_setup():
     """Start TOTP enrolment: returns the secret and an otpauth:// URI for a QR code."""
@@ -107,7 +107,7 @@ def mfa_setup():
 
 @auth_bp.post("/mfa/verify")
 @login_required
-@auth_rate_limited()
+@auth_rate_limited(account_key=by_caller)
 @auth_bp.arguments(OtpSchema)
 @auth_bp.response(200, RecoveryCodesSchema)
 def mfa_verify(body: dict):
@@ -119,7 +119,7 @@ def mfa_verify(body: dict):
 
 @auth_bp.post("/mfa/disable")
 @login_required
-@auth_rate_limited()
+@auth_rate_limited(account_key=by_caller)
 @auth_bp.arguments(MfaDisableSchema)
 @auth_bp.response(200, MessageSchema)
 def mfa_disable(body: dict):
@@ -140,7 +140,7 @@ def password_forgot(body: dict):
 
 
 @auth_bp.post("/password/reset")
-@auth_rate_limited()
+@auth_rate_limited(account_key=by_token)
 @auth_bp.arguments(ResetPasswordSchema)
 @auth_bp.response(200, MessageSchema)
 def password_reset(body: dict):

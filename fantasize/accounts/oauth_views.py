@@ -8,7 +8,7 @@ from flask.wrappers import Response
 
 from fantasize.accounts import services
 from fantasize.accounts.oauth import OAuthFailed, client, facebook_identity, identity_from_claims
-from fantasize.accounts.views import MFA_PENDING, start_session
+from fantasize.accounts.views import await_second_factor, start_session
 from fantasize.errors import AppError
 from fantasize.extensions import db
 from fantasize.web.forms import safe_next_url
@@ -43,8 +43,6 @@ def callback(provider: str) -> Response:
     next_url = session.pop("oauth_next", None)
     if user.mfa_enabled:
         db.session.commit()
-        session[MFA_PENDING] = user.id
-        session["mfa_next"] = next_url
-        return redirect(url_for("accounts.login_second_factor"), code=303)
+        return await_second_factor(user, False, next_url)
     services.record_sign_in(user, provider, ip=request.remote_addr)
     return start_session(user, False, next_url)

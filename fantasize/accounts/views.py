@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.wrappers import Response
 from flask_login import current_user, login_user, logout_user
@@ -9,7 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from fantasize.accounts import services
 from fantasize.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, SecondFactorForm
 from fantasize.accounts.models import User
-from fantasize.accounts.ratelimits import auth_rate_limited, mark_failed_attempt
+from fantasize.accounts.ratelimits import auth_rate_limited, by_pending_user, by_token, mark_failed_attempt
 from fantasize.errors import AppError
 from fantasize.extensions import db
 from fantasize.notifications.mail import queue_email
@@ -17,10 +19,29 @@ from fantasize.web.forms import attach_errors, safe_next_url
 
 bp = Blueprint("accounts", __name__)
 MFA_PENDING = "mfa_pending_user"
+MFA_PENDING_SECONDS = 300
 
 
 # What survives the fresh session of a sign-in (a guest's cart is merged into the account's).
 CARRIED_OVER = ("cart_key",)
+
+
+def await_second_factor(user: User, remember: bool, next_url: str | None) -> Response:
+    """The password (or provider) checked out; the session now waits a few minutes for the code."""
+    session[MFA_PENDING] = user.id
+    session["mfa_pending_at"] = int(time.time())
+    session["mfa_remember"] = remember
+    session["mfa_next"] = next_url
+    return redirect(url_for("accounts.login_second_factor"), code=303)
+
+
+def _pending_user() -> User | None:
+    started = session.get("mfa_pending_at", 0)
+    if not session.get(MFA_PENDING) or time.time() - started > MFA_PENDING_SECONDS:
+        for key in (MFA_PENDING, "mfa_pending_at", "mfa_remember", "mfa_next"):
+            session.pop(key, None)
+        return None
+    return db.session.get(User, session[MFA_PENDING])
 
 
 def start_session(user: User, remember: bool, next_url: str | None) -> Response:
@@ -48,10 +69,7 @@ def login() -> str | Response:
             attach_errors(form, error)
         else:
             if user.mfa_enabled:
-                session[MFA_PENDING] = user.id
-                session["mfa_remember"] = bool(form.remember.data)
-                session["mfa_next"] = form.next.data
-                return redirect(url_for("accounts.login_second_factor"), code=303)
+                return await_second_factor(user, bool(form.remember.data), form.next.data)
             services.record_sign_in(user, "password", ip=request.remote_addr)
             return start_session(user, bool(form.remember.data), form.next.data)
     elif request.method == "POST":
@@ -60,11 +78,11 @@ def login() -> str | Response:
 
 
 @bp.route("/login/mfa", methods=["GET", "POST"])
-@auth_rate_limited()
+@auth_rate_limited(account_key=by_pending_user)
 def login_second_factor() -> str | Response:
-    user_id = session.get(MFA_PENDING)
-    user = db.session.get(User, user_id) if user_id else None
+    user = _pending_user()
     if user is None:
+        flash("Sign in again to continue.", "info")
         return redirect(url_for("accounts.login"))
     form = SecondFactorForm()
     if form.validate_on_submit():
@@ -136,7 +154,7 @@ def send_reset_email(email: str) -> None:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@auth_rate_limited()
+@auth_rate_limited(account_key=by_token)
 def reset_password(token: str) -> str | Response:
     form = ResetPasswordForm()
     if form.validate_on_submit():

@@ -53,3 +53,35 @@ def test_a_client_is_limited_across_accounts(client):
     user = UserFactory()
     response = client.post("/api/v2/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 429
+
+
+def test_the_second_factor_step_cannot_dodge_its_limit_with_extra_fields(app):
+    from tests.accounts.test_mfa import enrol_over_api
+
+    user = UserFactory()
+    enrol_over_api(app.test_client(), user)
+    browser = app.test_client()
+    assert browser.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD}).status_code == 303
+    statuses = []
+    for number in range(7):
+        # A fresh address and a made-up e-mail field per guess must not reset the per-account count.
+        browser.environ_base["REMOTE_ADDR"] = f"10.1.0.{number + 1}"
+        statuses.append(browser.post("/login/mfa", data={"otp": "000000", "email": f"x{number}@example.com"}).status_code)
+    assert statuses.count(200) <= 5  # the account's allowance (its MFA set-up used one)
+    assert statuses[-2:] == [429, 429]
+
+
+def test_a_pending_second_factor_expires(app, monkeypatch):
+    import time
+
+    from tests.accounts.test_mfa import enrol_over_api
+
+    user = UserFactory()
+    enrol_over_api(app.test_client(), user)
+    browser = app.test_client()
+    browser.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
+    later = time.time() + 301
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = browser.get("/login/mfa")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login"

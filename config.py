@@ -121,6 +121,12 @@ class Config:
         },
     }
 
+    # Links in e-mails are built from this, never from the request's Host header.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
+
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     JSON_LOGS = _env_bool("JSON_LOGS", True)
@@ -150,6 +156,13 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production (for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        if not cls.PUBLIC_BASE_URL:
+            raise RuntimeError("PUBLIC_BASE_URL must be set in production (e.g. https://shop.example.com).")
+        if not cls.REDIS_URL:
+            raise RuntimeError(
+                "REDIS_URL must be set in production: the cache, rate limits and job queue are shared "
+                "between worker processes through Redis."
             )
 
 

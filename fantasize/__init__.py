@@ -23,6 +23,11 @@ def create_app(config: type | None = None, overrides: dict[str, Any] | None = No
     app.config.update(overrides or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
     register_extensions(app)
     register_request_hooks(app)
     register_blueprints(app)

@@ -138,10 +138,14 @@ def _truncate_all(app: Flask) -> None:
 def _isolated(app: Flask) -> Iterator[None]:
     """Each test starts with empty tables, an empty cache and fresh rate limits."""
     with app.app_context():
+        # The limiter is one global object whose storage follows the last app built; tests that
+        # build an app of their own (production settings, broken services) would redirect it.
+        limiter.init_app(app)
         yield
         db.session.remove()
         _truncate_all(app)
         cache.clear()
+        limiter.init_app(app)
         limiter.reset()
 
 

@@ -21,11 +21,27 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
 
 def test_production_starts_with_a_real_secret(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://shop.example.com")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
     reloaded = importlib.reload(config)
     try:
         app = create_app(reloaded.ProductionConfig)
         assert app.config["SESSION_COOKIE_SECURE"] is True
+    finally:
+        importlib.reload(config)
+
+
+@pytest.mark.parametrize("missing", ["PUBLIC_BASE_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_shared_settings(monkeypatch, missing):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://shop.example.com")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.delenv(missing)
+    reloaded = importlib.reload(config)
+    try:
+        with pytest.raises(RuntimeError, match=missing):
+            create_app(reloaded.ProductionConfig)
     finally:
         importlib.reload(config)
 

@@ -16,6 +16,7 @@ from fantasize.errors import AppError
 from fantasize.extensions import db
 from fantasize.notifications.mail import queue_email
 from fantasize.web.forms import attach_errors, safe_next_url
+from fantasize.web.templating import external_url
 
 bp = Blueprint("accounts", __name__)
 MFA_PENDING = "mfa_pending_user"
@@ -148,7 +149,7 @@ def send_reset_email(email: str) -> None:
     if created is None:
         return
     user, token = created
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = external_url("accounts.reset_password", token=token)
     text = render_template("emails/password_reset.txt", user=user, link=link)
     queue_email(user.email, "Choose a new Fantasize password", text)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BuildError
 
@@ -22,6 +22,14 @@ def nav_url(endpoint: str, **values: object) -> str | None:
         return url_for(endpoint, **values)
     except BuildError:
         return None
+
+
+def external_url(endpoint: str, **values: object) -> str:
+    """An absolute URL for e-mails and push messages: from ``PUBLIC_BASE_URL`` when set, never from a Host header."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
 
 
 def media_url(key: str | None) -> str | None:

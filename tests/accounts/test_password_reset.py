@@ -81,3 +81,13 @@ def test_browser_reset_flow(client, mailbox, run_jobs):
     done = client.post(f"/password/reset/{token}", data={"password": NEW_PASSWORD})
     assert done.status_code == 303
     assert client.post("/login", data={"email": "web@example.com", "password": NEW_PASSWORD}).status_code == 303
+
+
+def test_the_reset_link_ignores_a_forged_host_header(app, client, mailbox, run_jobs, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://shop.example.com")
+    UserFactory(email="target@example.com")
+    client.post("/password/forgot", data={"email": "target@example.com"}, headers={"Host": "evil.example"})
+    run_jobs()
+    body = mailbox[0].get_payload(decode=True).decode()
+    assert "https://shop.example.com/password/reset/" in body
+    assert "evil.example" not in body

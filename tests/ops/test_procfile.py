@@ -42,8 +42,10 @@ def test_gunicorn_from_the_procfile_serves_the_app(app, tmp_path):
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
         "GUNICORN_THREADS": "4",
-        "FANTASIZE_ENV": "production",
+        # Production settings need Redis; without it (the quick SQLite loop) the same line runs in development mode.
+        "FANTASIZE_ENV": "production" if os.environ.get("REDIS_URL") else "development",
         "SECRET_KEY": "p" * 48,
+        "PUBLIC_BASE_URL": "https://shop.example.com",
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'gunicorn.db'}",
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     }

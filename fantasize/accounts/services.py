@@ -279,6 +279,14 @@ def sign_in_with_identity(identity: ProviderIdentity, *, ip: str | None = None) 
         if not identity.email or not identity.email_verified:
             raise OAuthFailed(f"Your {identity.provider} account has no verified e-mail address to sign in with.")
         user = find_user_by_email(identity.email)
+        if user is not None and user.password_hash:
+            # Nobody proved owning that address when the password account was made: linking it
+            # automatically would let whoever registered it first share the account.
+            raise OAuthFailed(
+                f"An account with {identity.email} already exists. Sign in with its password; "
+                "you can then keep using it as before.",
+                {"email": ["Already registered with a password."]},
+            )
         if user is None:
             user = register_user(identity.email, None, identity.name, ip=ip)
         db.session.add(

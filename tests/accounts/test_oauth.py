@@ -51,12 +51,27 @@ def test_google_callback_with_a_forged_state_is_refused(client, oauth_provider):
     assert client.get("/account").status_code == 302
 
 
-def test_google_links_an_existing_account_by_verified_email(client, oauth_provider):
-    existing = UserFactory(email="grace@example.com")
+def test_google_links_an_account_made_with_another_provider_by_verified_email(client, oauth_provider):
+    existing = UserFactory(email="grace@example.com", password_hash=None)  # created by a Facebook sign-in
     oauth_provider.next_user = {"sub": "g-7", "email": "Grace@Example.com", "email_verified": True, "name": "Grace"}
     client.get(_follow_provider(client, "google"))
     link = db.session.scalar(select(OAuthIdentity).where(OAuthIdentity.subject == "g-7"))
     assert link.user_id == existing.id
+
+
+def test_a_password_account_is_not_taken_over_by_a_provider_sign_in(client, oauth_provider):
+    """Someone may have registered the victim's address with a password; the victim's Google
+    sign-in must not silently join (and hand over) that account."""
+    squatted = UserFactory(email="victim@gmail.example")
+    oauth_provider.next_user = {"sub": "g-v", "email": "victim@gmail.example", "email_verified": True, "name": "V"}
+    response = client.get(_follow_provider(client, "google"))
+    assert response.headers["Location"] == "/login"
+    assert client.get("/account").status_code == 302
+    assert db.session.scalar(select(OAuthIdentity).where(OAuthIdentity.user_id == squatted.id)) is None
+    token = oauth_provider.make_id_token("g-v", "victim@gmail.example")
+    api = client.post("/api/v2/auth/oauth/google", json={"id_token": token})
+    assert api.status_code == 401
+    assert "already exists" in api.get_json()["error"]["message"]
 
 
 def test_an_unverified_google_email_does_not_take_over_an_account(client, oauth_provider):

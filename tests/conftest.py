@@ -184,9 +184,14 @@ def live_server(app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture
-def browser_page(live_server: str) -> Iterator:
-    """A Playwright page in Debian's Chromium (Playwright's own browser is not downloadable here)."""
+def browser_page(app: Flask, live_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    """A Playwright page in Debian's Chromium (Playwright's own browser is not downloadable here).
+
+    CSRF protection is on, as in production: forms and htmx requests must carry the token.
+    """
     from playwright.sync_api import sync_playwright
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

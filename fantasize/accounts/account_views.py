@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask.wrappers import Response
 from flask_login import current_user, login_user
 from wtforms import SelectChoice
@@ -21,13 +21,14 @@ from fantasize.accounts.forms import (
 from fantasize.accounts.models import User
 from fantasize.accounts.permissions import PERMISSIONS, login_required, mfa_required_for, role_permissions
 from fantasize.errors import AppError
-from fantasize.extensions import db
+from fantasize.extensions import db, limiter
 from fantasize.media.images import clean_image
 from fantasize.media.storage import storage
 from fantasize.web.forms import attach_errors
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 AVATAR_SIDE = 512
+AVATAR_MAX_PIXELS = 25_000_000  # a phone photo, not a poster: decoding stays cheap
 
 
 def _me() -> User:
@@ -61,8 +62,15 @@ def update_profile() -> str | Response:
     ), 422
 
 
+def _upload_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["RATE_LIMIT_UPLOADS"]
+
+
 @bp.post("/avatar")
 @login_required
+@limiter.limit(_upload_limit, key_func=lambda: f"uploads:{current_user.get_id()}")
 def upload_avatar() -> str | Response:
     form = AvatarForm()
     user = _me()
@@ -70,7 +78,11 @@ def upload_avatar() -> str | Response:
         try:
             max_bytes = current_max_upload_bytes()
             image = clean_image(
-                form.avatar.data.read(max_bytes + 1), max_bytes=max_bytes, field="avatar", max_side=AVATAR_SIDE
+                form.avatar.data.read(max_bytes + 1),
+                max_bytes=max_bytes,
+                field="avatar",
+                max_side=AVATAR_SIDE,
+                max_pixels=AVATAR_MAX_PIXELS,
             )
         except AppError as error:
             attach_errors(form, error)
@@ -165,8 +177,8 @@ def _security_page(status: int = 200, **forms: object) -> tuple[str, int]:
         "disable_form": MfaDisableForm(),
         "key_form": _key_form(),
         "enrolment": services.pending_mfa_enrolment(user),
-        "recovery_codes": session.pop("recovery_codes", None),
-        "new_key": session.pop("new_api_key", None),
+        "recovery_codes": None,
+        "new_key": None,
         "keys": api_keys.list_api_keys(user),
         "mfa_required": mfa_required_for(user),
     }
@@ -218,9 +230,9 @@ def confirm_mfa() -> str | Response | tuple[str, int]:
             attach_errors(form, error)
         else:
             db.session.commit()
-            session["recovery_codes"] = codes
+            # Shown in this answer only: secrets never travel in the (signed, not encrypted) session cookie.
             flash("Two-factor authentication is on.", "success")
-            return redirect(url_for("account.security") + "#mfa", code=303)
+            return _security_page(200, recovery_codes=codes)
     return _security_page(422, confirm_form=form)
 
 
@@ -253,8 +265,7 @@ def create_api_key() -> str | Response | tuple[str, int]:
             attach_errors(form, error)
         else:
             db.session.commit()
-            session["new_api_key"] = plain
-            return redirect(url_for("account.security") + "#api-keys", code=303)
+            return _security_page(200, new_key=plain)
     return _security_page(422, key_form=form)
 
 

@@ -32,7 +32,7 @@ from fantasize.accounts.schemas import (
 )
 from fantasize.accounts.views import send_reset_email
 from fantasize.admin import services as admin_services
-from fantasize.api.auth import require_api_user
+from fantasize.api.auth import require_api_user, require_interactive_user
 from fantasize.api.envelope import ApiBlueprint
 from fantasize.api.pagination import decode_cursor, encode_cursor, set_pagination
 from fantasize.extensions import db
@@ -100,7 +100,7 @@ def logout(body: dict):
 @auth_bp.response(200, MfaSetupSchema)
 def mfa_setup():
     """Start TOTP enrolment: returns the secret and an otpauth:// URI for a QR code."""
-    enrolment = services.begin_mfa_setup(require_api_user())
+    enrolment = services.begin_mfa_setup(require_interactive_user())
     db.session.commit()
     return enrolment
 
@@ -112,7 +112,7 @@ def mfa_setup():
 @auth_bp.response(200, RecoveryCodesSchema)
 def mfa_verify(body: dict):
     """Confirm enrolment with a code; returns one-time recovery codes (shown once)."""
-    codes = services.confirm_mfa_setup(require_api_user(), body["otp"], ip=_ip())
+    codes = services.confirm_mfa_setup(require_interactive_user(), body["otp"], ip=_ip())
     db.session.commit()
     return {"recovery_codes": codes}
 
@@ -123,7 +123,7 @@ def mfa_verify(body: dict):
 @auth_bp.arguments(MfaDisableSchema)
 @auth_bp.response(200, MessageSchema)
 def mfa_disable(body: dict):
-    services.disable_mfa(require_api_user(), body.get("password", ""), body["otp"], ip=_ip())
+    services.disable_mfa(require_interactive_user(), body.get("password", ""), body["otp"], ip=_ip())
     db.session.commit()
     return {"message": "Two-factor authentication is off."}
 
@@ -187,7 +187,7 @@ def get_me():
 @me_bp.arguments(ProfileUpdateSchema)
 @me_bp.response(200, UserSchema)
 def patch_me(body: dict):
-    user = services.update_profile(require_api_user(), body)
+    user = services.update_profile(require_interactive_user(), body)
     db.session.commit()
     return user
 

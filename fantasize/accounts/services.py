@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from fantasize.accounts import mfa
-from fantasize.accounts.models import OAuthIdentity, PasswordResetToken, RefreshToken, Role, User
+from fantasize.accounts.models import ApiKey, OAuthIdentity, PasswordResetToken, RefreshToken, Role, User
 from fantasize.accounts.oauth import OAuthFailed, ProviderIdentity
 from fantasize.accounts.passwords import hash_password, password_problems, verify_password
 from fantasize.accounts.permissions import ROLE_RANK
@@ -212,9 +212,19 @@ def reset_password(token: str, new_password: str, *, ip: str | None = None) -> U
         )
     user = db.session.get(User, row.user_id)
     check_new_password(new_password, email=user.email, username=user.username)
-    row.used_at = utcnow()
+    now = utcnow()
+    row.used_at = now
     user.password_hash = hash_password(new_password)
     end_all_sessions(user)
+    # Recovering an account also shuts out whatever a hijacker may have set up: keys and other reset links.
+    db.session.execute(
+        update(ApiKey).where(ApiKey.user_id == user.id, ApiKey.revoked_at.is_(None)).values(revoked_at=now)
+    )
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
     audit.record("auth.password_reset", actor_id=user.id, target=f"user:{user.id}", ip=ip)
     return user
 

@@ -7,7 +7,7 @@ without a credential is anonymous, one with a bad credential is refused outright
 from __future__ import annotations
 
 from flask import Flask, g, request
-from werkzeug.exceptions import Unauthorized
+from werkzeug.exceptions import Forbidden, Unauthorized
 
 from fantasize.accounts.api_keys import authenticate_api_key
 from fantasize.accounts.models import User
@@ -49,4 +49,12 @@ def require_api_user() -> User:
     user = current_api_user()
     if user is None:
         raise Unauthorized("Sign in first: send an access token (Authorization: Bearer) or an API key.")
+    return user
+
+
+def require_interactive_user() -> User:
+    """The calling user, signed in with a token (not an integration's API key): for MFA and profile changes."""
+    user = require_api_user()
+    if g.principal.via == "api_key":
+        raise Forbidden("API keys cannot change the account itself; sign in to do this.")
     return user

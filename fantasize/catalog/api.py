@@ -90,7 +90,7 @@ def get_product(key: str):
 def create_product(body: dict):
     product = services.create_product(body)
     db.session.commit()
-    return reading.get_detail("product", product.id)
+    return reading.get_staff_detail("product", product.id)
 
 
 @products_bp.patch("/<int:product_id>")
@@ -100,7 +100,7 @@ def create_product(body: dict):
 def update_product(body: dict, product_id: int):
     services.update_product(services.get_product_for_staff(product_id), body)
     db.session.commit()
-    return reading.get_detail("product", product_id) if body.get("active", True) else {}
+    return reading.get_staff_detail("product", product_id)
 
 
 @products_bp.delete("/<int:product_id>")
@@ -171,7 +171,7 @@ def get_package(key: str):
 def create_package(body: dict):
     package = services.create_package(body)
     db.session.commit()
-    return reading.get_detail("package", package.id)
+    return reading.get_staff_detail("package", package.id)
 
 
 @packages_bp.patch("/<int:package_id>")
@@ -181,7 +181,7 @@ def create_package(body: dict):
 def update_package(body: dict, package_id: int):
     services.update_package(services.get_package_for_staff(package_id), body)
     db.session.commit()
-    return reading.get_detail("package", package_id)
+    return reading.get_staff_detail("package", package_id)
 
 
 @packages_bp.delete("/<int:package_id>")

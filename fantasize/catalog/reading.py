@@ -19,13 +19,14 @@ def _model(kind: str) -> type[Product] | type[Package]:
     return Product if kind == "product" else Package
 
 
-def _load(kind: str, key: str | int) -> Product | Package | None:
+def _load(kind: str, key: str | int, *, include_inactive: bool = False) -> Product | Package | None:
     model = _model(kind)
     material_link = ProductMaterial if kind == "product" else PackageMaterial
     where = model.id == int(key) if str(key).isdigit() else model.slug == str(key)
+    visible = model.deleted_at.is_(None) if include_inactive else (model.active.is_(True) & model.deleted_at.is_(None))
     query = (
         select(model)
-        .where(where, model.active.is_(True), model.deleted_at.is_(None))
+        .where(where, visible)
         .options(
             *load_options(kind),
             selectinload(model.media),
@@ -35,8 +36,8 @@ def _load(kind: str, key: str | int) -> Product | Package | None:
     return db.session.scalars(query).unique().one_or_none()
 
 
-def _compute_detail(kind: str, key: str | int) -> Detail | None:
-    row = _load(kind, key)
+def _compute_detail(kind: str, key: str | int, include_inactive: bool = False) -> Detail | None:
+    row = _load(kind, key, include_inactive=include_inactive)
     if row is None:
         return None
     card = build_cards(kind, [row])[0]
@@ -54,6 +55,14 @@ def get_detail(kind: str, key: str | int) -> Detail:
         f"{kind}-detail", {"key": str(key)}, "CACHE_TTL_PRODUCTS", lambda: _compute_detail(kind, key) or False
     )
     if not detail:
+        raise NotFound(f"No such {kind}.")
+    return detail
+
+
+def get_staff_detail(kind: str, item_id: int) -> Detail:
+    """An item as staff see it, inactive ones included (never cached)."""
+    detail = _compute_detail(kind, item_id, include_inactive=True)
+    if detail is None:
         raise NotFound(f"No such {kind}.")
     return detail
 

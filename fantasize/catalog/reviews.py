@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from fantasize.catalog.cache import invalidate_catalog
@@ -25,7 +26,8 @@ def has_purchased(user_id: str, kind: str, item_id: int) -> bool:
 
 def add_review(user_id: str, kind: str, item_id: int, rating: int, comment: str) -> Review:
     model = Product if kind == "product" else Package
-    item = db.session.get(model, item_id)
+    # Lock the item: concurrent reviews then recompute its rating one after the other.
+    item = db.session.scalar(select(model).where(model.id == item_id).with_for_update())
     if item is None or not item.active or item.deleted_at is not None:
         raise NotFound(f"No such {kind}.")
     errors: dict[str, list[str]] = {}
@@ -47,7 +49,11 @@ def add_review(user_id: str, kind: str, item_id: int, rating: int, comment: str)
         **({"product_id": item_id} if kind == "product" else {"package_id": item_id}),
     )
     db.session.add(review)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:  # the same user posting twice at once
+        raise Conflict("You have already reviewed this.", {"review": ["One review per item."]}) from error
     _refresh_rating(kind, item_id)
     invalidate_catalog()
     return review

@@ -29,6 +29,8 @@ MAX_PRICE = Decimal("100000")
 
 def unique_slug(model: type, name: str, current_id: int | None = None) -> str:
     base = slugify(name)[:200] or "item"
+    if base.isdigit():  # "1984" would read as an id in /products/<id or slug>
+        base = f"{base}-gift"
     candidate, counter = base, 2
     while True:
         existing = db.session.scalar(select(model.id).where(model.slug == candidate))

@@ -41,9 +41,10 @@ def home() -> str:
 def _decimal_arg(name: str) -> Decimal | None:
     raw = (request.args.get(name) or "").strip()
     try:
-        return Decimal(raw) if raw else None
+        value = Decimal(raw) if raw else None
     except InvalidOperation:
         return None
+    return value if value is not None and value.is_finite() and value >= 0 else None
 
 
 def filters_from_args(**fixed: str) -> Filters:

@@ -45,7 +45,9 @@ def _invalid(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, {field: [message]})
 
 
-def clean_image(raw: bytes, *, max_bytes: int, field: str = "file", max_side: int | None = None) -> CleanImage:
+def clean_image(
+    raw: bytes, *, max_bytes: int, field: str = "file", max_side: int | None = None, max_pixels: int = MAX_PIXELS
+) -> CleanImage:
     """Validate an uploaded image by its content and return a re-encoded copy without metadata."""
     if len(raw) > max_bytes:
         raise UploadTooLarge(f"The image is larger than {max_bytes // (1024 * 1024)} MB.", {field: ["File too large."]})
@@ -53,21 +55,21 @@ def clean_image(raw: bytes, *, max_bytes: int, field: str = "file", max_side: in
         with warnings.catch_warnings():
             # Pillow only warns between its limit and twice its limit; we refuse from the limit on.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return _reencode(raw, field, max_side)
+            return _reencode(raw, field, max_side, max_pixels)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _invalid(field, "The image has too many pixels.") from exc
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise _invalid(field, "This file is not a JPEG, PNG or WebP image.") from exc
 
 
-def _reencode(raw: bytes, field: str, max_side: int | None) -> CleanImage:
+def _reencode(raw: bytes, field: str, max_side: int | None, max_pixels: int) -> CleanImage:
     """Check format and pixel count from the header, verify the file, then decode and save a clean copy."""
     with Image.open(io.BytesIO(raw)) as probe:
         image_format = probe.format
         width, height = probe.size
         if image_format not in ALLOWED_FORMATS:
             raise _invalid(field, "Only JPEG, PNG and WebP images are accepted.")
-        if width * height > MAX_PIXELS:
+        if width * height > max_pixels:
             raise _invalid(field, "The image has too many pixels.")
         probe.verify()
     with Image.open(io.BytesIO(raw)) as image:

@@ -66,7 +66,9 @@ def test_the_second_factor_step_cannot_dodge_its_limit_with_extra_fields(app):
     for number in range(7):
         # A fresh address and a made-up e-mail field per guess must not reset the per-account count.
         browser.environ_base["REMOTE_ADDR"] = f"10.1.0.{number + 1}"
-        statuses.append(browser.post("/login/mfa", data={"otp": "000000", "email": f"x{number}@example.com"}).status_code)
+        statuses.append(
+            browser.post("/login/mfa", data={"otp": "000000", "email": f"x{number}@example.com"}).status_code
+        )
     assert statuses.count(200) <= 5  # the account's allowance (its MFA set-up used one)
     assert statuses[-2:] == [429, 429]
 

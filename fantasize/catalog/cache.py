@@ -46,5 +46,16 @@ def cached(namespace: str, params: dict[str, Any], ttl_setting: str, compute: Ca
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=current_app.config[ttl_setting])
+        cache.set(key, value, timeout=_timeout(ttl_setting))
     return value
+
+
+def _timeout(ttl_setting: str) -> int:
+    """The configured lifetime, cut short when an offer starts or ends sooner (prices change then)."""
+    from fantasize.catalog.pricing import seconds_until_offer_change
+
+    ttl = current_app.config[ttl_setting]
+    if ttl_setting != "CACHE_TTL_PRODUCTS":
+        return ttl
+    boundary = seconds_until_offer_change()
+    return min(ttl, boundary) if boundary else ttl

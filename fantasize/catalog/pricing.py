@@ -37,3 +37,18 @@ def best_discounts(kind: str, ids: list[int]) -> dict[int, Decimal]:
         .group_by(column)
     )
     return {item_id: Decimal(percent) for item_id, percent in rows}
+
+
+def seconds_until_offer_change() -> int | None:
+    """Seconds until an active offer starts or ends next (prices change then without any write)."""
+    now = utcnow()
+    upcoming, ending = db.session.execute(
+        select(
+            func.min(Offer.starts_at).filter(Offer.starts_at > now),
+            func.min(Offer.ends_at).filter(Offer.ends_at > now),
+        ).where(Offer.active.is_(True))
+    ).one()
+    moments = [moment for moment in (upcoming, ending) if moment is not None]
+    if not moments:
+        return None
+    return max(1, int((min(moments) - now).total_seconds()) + 1)

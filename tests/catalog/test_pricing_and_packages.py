@@ -77,3 +77,12 @@ def test_package_offers_apply_too(client):
     box = PackageFactory(price=Decimal("60.00"), items=[(ProductFactory(), 1)])
     OfferFactory(percent=Decimal("15"), packages=[box])
     assert client.get(f"/api/v2/packages/{box.slug}").get_json()["data"]["final_price"] == "51.00"
+
+
+def test_cached_prices_expire_when_an_offer_starts(client, app):
+    from fantasize.catalog.cache import _timeout
+
+    product = ProductFactory()
+    assert _timeout("CACHE_TTL_PRODUCTS") == app.config["CACHE_TTL_PRODUCTS"]
+    OfferFactory(products=[product], starts_at=utcnow() + timedelta(seconds=42), ends_at=utcnow() + timedelta(days=1))
+    assert 1 <= _timeout("CACHE_TTL_PRODUCTS") <= 43

@@ -1,0 +1,128 @@
+"""The live preview (API and page) and the privacy of shoppers' uploads."""
+
+import io
+
+from PIL import Image
+
+from tests.accounts.helpers import api_login, bearer
+from tests.customization.conftest import image_bytes
+from tests.factories import UserFactory
+
+
+def _preview(client, mug, customization, fmt="png", headers=None):
+    body = {"product_id": mug["product"].id, "customization": customization, "format": fmt}
+    return client.post("/api/v2/customizations/preview", json=body, headers=headers or {})
+
+
+def test_the_preview_is_an_image_that_changes_with_the_text(client, mug):
+    engraving = str(mug["engraving"].id)
+    first = _preview(client, mug, {engraving: "For Ada"})
+    second = _preview(client, mug, {engraving: "For Grace"})
+    assert first.status_code == second.status_code == 200
+    assert first.mimetype == "image/png"
+    assert Image.open(io.BytesIO(first.data)).size == (800, 600)
+    assert first.data != second.data
+    webp = _preview(client, mug, {engraving: "For Ada"}, fmt="webp")
+    assert webp.mimetype == "image/webp"
+    assert Image.open(io.BytesIO(webp.data)).format == "WEBP"
+
+
+def test_the_colour_choice_tints_the_preview(client, mug):
+    colour = str(mug["colour"].id)
+    white = Image.open(io.BytesIO(_preview(client, mug, {colour: "white"}).data)).convert("RGB")
+    black = Image.open(io.BytesIO(_preview(client, mug, {colour: "black"}).data)).convert("RGB")
+    assert sum(black.getpixel((10, 10))) < sum(white.getpixel((10, 10)))
+
+
+def test_the_preview_never_fails_on_bad_input(client, mug):
+    response = _preview(client, mug, {str(mug["engraving"].id): "way too long for the engraving", "123456": "x"})
+    assert response.status_code == 200
+    assert client.post("/api/v2/customizations/preview", json={"customization": {}}).status_code == 422
+
+
+def test_the_product_page_preview_updates_over_htmx(client, mug):
+    slug, engraving = mug["product"].slug, mug["engraving"].id
+    page = client.get(f"/products/{slug}").get_data(as_text=True)
+    assert 'id="preview-box"' in page
+    assert 'hx-trigger="input changed delay:300ms, change"' in page
+    fragment = client.get(f"/products/{slug}/preview?c.{engraving}=Love", headers={"HX-Request": "true"})
+    html = fragment.get_data(as_text=True)
+    assert html.lstrip().startswith('<figure id="preview-box"')
+    src = html.split('src="')[1].split('"')[0].replace("&amp;", "&")
+    assert f"c.{engraving}=Love" in src
+    image = client.get(src)
+    assert image.status_code == 200
+    assert image.mimetype == "image/png"
+
+
+def test_uploads_are_private_to_their_owner_and_staff(client):
+    owner = UserFactory()
+    owner_auth = bearer(api_login(client, owner.email)["access_token"])
+    upload = client.post(
+        "/api/v2/uploads",
+        data={"file": (io.BytesIO(image_bytes()), "me.png")},
+        headers=owner_auth,
+        content_type="multipart/form-data",
+    ).get_json()["data"]
+    assert (upload["width"], upload["height"]) == (640, 480)
+    url = f"/api/v2/uploads/{upload['token']}"
+    with client.get(url, headers=owner_auth) as mine:
+        assert mine.status_code == 200
+    stranger = bearer(api_login(client, UserFactory().email)["access_token"])
+    assert client.get(url, headers=stranger).status_code == 404
+    staff = bearer(api_login(client, UserFactory(role="manager").email)["access_token"])
+    with client.get(url, headers=staff) as seen_by_staff:
+        assert seen_by_staff.status_code == 200
+    assert client.get(url).status_code == 401
+
+
+def test_uploads_are_checked_by_content_and_rate_limited(client, app, monkeypatch):
+    auth = bearer(api_login(client, UserFactory().email)["access_token"])
+    fake = client.post(
+        "/api/v2/uploads",
+        data={"file": (io.BytesIO(b"<svg onload=alert(1)>"), "x.png")},
+        headers=auth,
+        content_type="multipart/form-data",
+    )
+    assert fake.status_code == 422
+    monkeypatch.setitem(app.config, "RATE_LIMIT_UPLOADS", "2 per hour")
+    statuses = [
+        client.post(
+            "/api/v2/uploads",
+            data={"file": (io.BytesIO(image_bytes()), "a.png")},
+            headers=auth,
+            content_type="multipart/form-data",
+        ).status_code
+        for _ in range(3)
+    ]
+    assert statuses[-1] == 429
+
+
+def test_the_cart_page_updates_quantities_over_htmx(client, mug):
+    colour = mug["colour"].id
+    client.post(
+        "/cart/add", data={"kind": "product", "item_id": mug["product"].id, "quantity": "1", f"c.{colour}": "white"}
+    )
+    page = client.get("/cart").get_data(as_text=True)
+    line_id = page.split('action="/cart/lines/')[1].split('"')[0]
+    fragment = client.post(f"/cart/lines/{line_id}", data={"quantity": "3"}, headers={"HX-Request": "true"})
+    html = fragment.get_data(as_text=True)
+    assert html.lstrip().startswith('<div id="cart"')
+    assert "€45.00" in html
+    removed = client.post(f"/cart/lines/{line_id}", data={"remove": "1"}, headers={"HX-Request": "true"})
+    assert "Your cart is empty" in removed.get_data(as_text=True)
+
+
+def test_the_cart_warns_when_stock_is_below_the_quantity(client, mug):
+    from fantasize.extensions import db
+
+    colour = mug["colour"].id
+    client.post(
+        "/cart/add", data={"kind": "product", "item_id": mug["product"].id, "quantity": "5", f"c.{colour}": "white"}
+    )
+    mug["product"].stock = 2
+    db.session.commit()
+    from fantasize.extensions import cache
+
+    cache.clear()
+    assert "Only 2 left" in client.get("/cart").get_data(as_text=True)

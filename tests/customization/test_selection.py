@@ -1,0 +1,208 @@
+"""Validating a shopper's choices when adding to the cart, over the API and the HTML form."""
+
+import io
+
+import pytest
+
+from fantasize.customization import services
+from fantasize.extensions import db
+from tests.accounts.helpers import api_login, bearer
+from tests.customization.conftest import image_bytes
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def shopper(client):
+    user = UserFactory()
+    return user, bearer(api_login(client, user.email)["access_token"])
+
+
+def _add(client, auth, mug, customization, quantity=1):
+    body = {"product_id": mug["product"].id, "quantity": quantity, "customization": customization}
+    return client.post("/api/v2/cart/items", json=body, headers=auth)
+
+
+def test_options_are_listed_with_preset_options_after_the_items_own(client, mug):
+    data = client.get(f"/api/v2/products/{mug['product'].id}/customizations").get_json()["data"]
+    assert [(o["name"], o["type"]) for o in data] == [("Colour", "button"), ("Photo", "image"), ("Engraving", "text")]
+    colour = data[0]
+    assert colour["required"] is True
+    assert [c["value"] for c in colour["choices"]] == ["white", "black"]
+    assert data[2]["max_length"] == 12
+
+
+def test_a_valid_selection_is_priced_with_its_deltas(client, mug, shopper):
+    _, auth = shopper
+    ids = {name: str(mug[name].id) for name in ("colour", "engraving")}
+    response = _add(client, auth, mug, {ids["colour"]: "black", ids["engraving"]: "For Ada"}, quantity=2)
+    assert response.status_code == 201, response.get_json()
+    line = response.get_json()["data"]["items"][0]
+    assert line["unit_price"] == "22.00"  # 15 + 2 (black) + 5 (engraving)
+    assert line["line_total"] == "44.00"
+    assert {o["name"]: o["display"] for o in line["options"]} == {"Colour": "Black", "Engraving": "For Ada"}
+    assert response.get_json()["data"]["total"] == "44.00"
+
+
+@pytest.mark.parametrize(
+    ("make_selection", "field", "message"),
+    [
+        (lambda m: {}, "colour", "required"),
+        (lambda m: {str(m["colour"].id): "purple"}, "colour", "Choose one of"),
+        (lambda m: {str(m["colour"].id): "white", str(m["engraving"].id): "x" * 13}, "engraving", "Too long"),
+        (lambda m: {str(m["colour"].id): "white", str(m["engraving"].id): "Hi 😀 <b>"}, "engraving", "can't be used"),
+        (lambda m: {str(m["colour"].id): "white", "99999": "surprise"}, None, "does not exist"),
+        (
+            lambda m: {str(m["colour"].id): "white", str(m["photo"].id): "not-a-token"},
+            "photo",
+            "Upload the picture first",
+        ),
+    ],
+    ids=[
+        "missing-required",
+        "not-a-choice",
+        "text-too-long",
+        "forbidden-characters",
+        "unknown-option",
+        "bad-upload-token",
+    ],
+)
+def test_each_invalid_selection_is_a_field_error_over_the_api(client, mug, shopper, make_selection, field, message):
+    _, auth = shopper
+    response = _add(client, auth, mug, make_selection(mug))
+    assert response.status_code == 422
+    details = response.get_json()["error"]["details"]
+    key = f"customization.{mug[field].id}" if field else "customization.99999"
+    assert key in details, details
+    assert message in " ".join(details[key])
+    assert client.get("/api/v2/cart", headers=auth).get_json()["data"]["items"] == []
+
+
+def test_an_upload_of_the_wrong_size_is_refused_for_an_image_option(client, mug, shopper):
+    _, auth = shopper
+    small = client.post(
+        "/api/v2/uploads",
+        data={"file": (io.BytesIO(image_bytes((100, 80))), "a.png")},
+        headers=auth,
+        content_type="multipart/form-data",
+    ).get_json()["data"]
+    response = _add(client, auth, mug, {str(mug["colour"].id): "white", str(mug["photo"].id): small["token"]})
+    assert response.status_code == 422
+    assert "too small" in " ".join(response.get_json()["error"]["details"][f"customization.{mug['photo'].id}"])
+
+
+def test_a_valid_upload_makes_the_line_special(client, mug, shopper):
+    _, auth = shopper
+    upload = client.post(
+        "/api/v2/uploads",
+        data={"file": (io.BytesIO(image_bytes()), "me.png")},
+        headers=auth,
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 201
+    token = upload.get_json()["data"]["token"]
+    response = _add(client, auth, mug, {str(mug["colour"].id): "white", str(mug["photo"].id): token})
+    assert response.status_code == 201
+    assert response.get_json()["data"]["items"][0]["special"] is True
+
+
+def test_someone_elses_upload_token_cannot_be_used(client, mug, shopper):
+    other_auth = bearer(api_login(client, UserFactory().email)["access_token"])
+    token = client.post(
+        "/api/v2/uploads",
+        data={"file": (io.BytesIO(image_bytes()), "x.png")},
+        headers=other_auth,
+        content_type="multipart/form-data",
+    ).get_json()["data"]["token"]
+    _, auth = shopper
+    response = _add(client, auth, mug, {str(mug["colour"].id): "white", str(mug["photo"].id): token})
+    assert response.status_code == 422
+
+
+def test_identical_lines_add_up_and_different_engravings_stay_apart(client, mug, shopper):
+    _, auth = shopper
+    colour, engraving = str(mug["colour"].id), str(mug["engraving"].id)
+    _add(client, auth, mug, {colour: "white", engraving: "Ada"})
+    _add(client, auth, mug, {colour: "white", engraving: "Ada"})
+    cart = _add(client, auth, mug, {colour: "white", engraving: "Grace"}).get_json()["data"]
+    assert [(line["quantity"], line["customization"][engraving]) for line in cart["items"]] == [
+        (2, "Ada"),
+        (1, "Grace"),
+    ]
+
+
+def test_editing_a_preset_changes_every_item_that_uses_it(client, mug):
+    services.update_option(mug["engraving"], {"max_length": 30})
+    db.session.commit()
+    data = client.get(f"/api/v2/products/{mug['product'].id}/customizations").get_json()["data"]
+    assert next(o for o in data if o["name"] == "Engraving")["max_length"] == 30
+
+
+def test_staff_option_definitions_are_validated(client):
+    from tests.factories import ProductFactory
+
+    staff = bearer(api_login(client, UserFactory(role="manager").email)["access_token"])
+    product = ProductFactory()
+    response = client.post(
+        f"/api/v2/products/{product.id}/customizations",
+        json={"name": "Colour", "type": "button", "choices": [{"value": "red", "swatch": "red"}, {"value": "red"}]},
+        headers=staff,
+    )
+    assert response.status_code == 422
+    details = response.get_json()["error"]["details"]
+    assert "choices.0.swatch" in details
+    assert "choices.1.value" in details
+    customer = bearer(api_login(client, UserFactory().email)["access_token"])
+    assert (
+        client.post(
+            f"/api/v2/products/{product.id}/customizations", json={"name": "X", "type": "text"}, headers=customer
+        ).status_code
+        == 403
+    )
+
+
+def test_the_html_form_shows_option_errors_next_to_the_options(client, mug, login):
+    login(UserFactory())
+    engraving = mug["engraving"].id
+    response = client.post(
+        "/cart/add",
+        data={"kind": "product", "item_id": mug["product"].id, "quantity": "1", f"c.{engraving}": "x" * 20},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "“Colour” is required." in html
+    assert "Too long" in html
+    assert f'id="help-{engraving}" class="field-error"' in html
+    assert 'value="' + "x" * 20 + '"' in html  # what the shopper typed is kept
+
+
+def test_the_html_form_adds_a_customized_line_to_a_guest_cart(client, mug):
+    colour, engraving = mug["colour"].id, mug["engraving"].id
+    response = client.post(
+        "/cart/add",
+        data={
+            "kind": "product",
+            "item_id": mug["product"].id,
+            "quantity": "1",
+            f"c.{colour}": "black",
+            f"c.{engraving}": "Hi Mum",
+        },
+    )
+    assert response.status_code == 303
+    html = client.get("/cart").get_data(as_text=True)
+    assert "Custom Mug" in html
+    assert "Hi Mum" in html
+    assert "€22.00" in html
+
+
+def test_a_guest_cart_joins_the_account_on_sign_in(client, mug):
+    from tests.factories import DEFAULT_PASSWORD
+
+    colour = mug["colour"].id
+    client.post(
+        "/cart/add", data={"kind": "product", "item_id": mug["product"].id, "quantity": "2", f"c.{colour}": "white"}
+    )
+    user = UserFactory()
+    client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
+    auth = bearer(api_login(client, user.email)["access_token"])
+    cart = client.get("/api/v2/cart", headers=auth).get_json()["data"]
+    assert [(line["name"], line["quantity"]) for line in cart["items"]] == [("Custom Mug", 2)]

@@ -21,21 +21,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from flask_migrate import upgrade
+from sqlalchemy import select
 
-from config import TestConfig  # noqa: E402
-from fantasize import create_app  # noqa: E402
-from fantasize.catalog.models import Category, Product  # noqa: E402
-from fantasize.customization.services import options_for  # noqa: E402
-from fantasize.extensions import db  # noqa: E402
-from fantasize.ops.demo_customization import seed_demo_customizations  # noqa: E402
-from fantasize.ops.demo_data import seed_demo_catalog  # noqa: E402
+from config import TestConfig
+from fantasize import create_app
+from fantasize.catalog.models import Category, Product
+from fantasize.customization.services import options_for
+from fantasize.extensions import db
+from fantasize.ops.demo_customization import seed_demo_customizations
+from fantasize.ops.demo_data import seed_demo_catalog
 
 
 def percentile(samples: list[float], share: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def measure(client, body: dict, requests: int, warmup: int = 10) -> list[float]:
@@ -103,9 +103,8 @@ def main() -> None:
         for name, body in scenarios:
             timings = measure(client, body, args.requests)
             rate = 1000 / statistics.mean(timings)
-            print(
-                f"{name:<42}{percentile(timings, 0.5):>9.1f}{percentile(timings, 0.95):>9.1f}{percentile(timings, 0.99):>9.1f}{rate:>8.0f}"
-            )
+            p50, p95, p99 = (percentile(timings, share) for share in (0.5, 0.95, 0.99))
+            print(f"{name:<42}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{rate:>8.0f}")
         print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

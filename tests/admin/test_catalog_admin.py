@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import io
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from PIL import Image
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from fantasize.catalog import services as catalog
 from fantasize.catalog.models import (
@@ -27,6 +26,7 @@ from fantasize.catalog.models import (
 )
 from fantasize.extensions import db
 from tests.factories import BrandFactory, CategoryFactory, ProductFactory, SubcategoryFactory, UserFactory
+from tests.support.queries import counted_statements
 
 HTMX = {"HX-Request": "true"}
 
@@ -173,26 +173,12 @@ def test_product_list_pages_by_50(client, manager):
     assert "Item 54" in second
 
 
-@contextmanager
-def _counted_statements():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
 def test_product_list_queries_do_not_grow_with_the_number_of_products(client, manager):
     ProductFactory.create_batch(3)
-    with _counted_statements() as few:
+    with counted_statements() as few:
         assert client.get("/admin/catalog/products").status_code == 200
     ProductFactory.create_batch(30)
-    with _counted_statements() as many:
+    with counted_statements() as many:
         assert client.get("/admin/catalog/products").status_code == 200
     assert len(many) == len(few)
 

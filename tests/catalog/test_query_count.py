@@ -1,26 +1,10 @@
 """No N+1: a listing page costs the same few SQL statements whatever its size."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
-from fantasize.extensions import cache, db
+from fantasize.extensions import cache
 from tests.factories import OfferFactory, PackageFactory, ProductFactory, SubcategoryFactory
-
-
-@contextmanager
-def counted_statements():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from tests.support.queries import counted_statements
 
 
 def _statements_for(client, url: str) -> int:

@@ -89,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from fantasize.accounts.oauth_views import bp as oauth_pages
     from fantasize.accounts.views import bp as auth_pages
     from fantasize.admin.catalog_views import bp as admin_catalog_pages
+    from fantasize.admin.customization_views import bp as admin_customization_pages
     from fantasize.admin.views import bp as admin_pages
     from fantasize.api import init_api
     from fantasize.catalog.item_views import bp as catalog_item_pages
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(order_pages)
     init_cart(app)
     app.register_blueprint(admin_catalog_pages)
+    app.register_blueprint(admin_customization_pages)
     init_api(app)
 
 

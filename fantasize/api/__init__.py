@@ -22,6 +22,7 @@ def _resource_blueprints() -> list:
     from fantasize.accounts.api import admin_users_bp, auth_bp, me_bp
     from fantasize.catalog import api as catalog
     from fantasize.customization.api import bp as customization
+    from fantasize.orders.api import admin_orders_bp, checkout_bp, orders_bp
     from fantasize.orders.api import bp as cart
 
     return [
@@ -38,6 +39,9 @@ def _resource_blueprints() -> list:
         (catalog.offers_bp, "/offers"),
         (customization, ""),
         (cart, "/cart"),
+        (checkout_bp, "/checkout"),
+        (orders_bp, "/orders"),
+        (admin_orders_bp, "/admin/orders"),
     ]
 
 

@@ -54,3 +54,119 @@ class CartSchema(ma.Schema):
     total = ma.fields.Decimal(as_string=True, places=2)
     count = ma.fields.Integer()
     orderable = ma.fields.Boolean()
+
+
+class AddressInputSchema(ma.Schema):
+    full_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
+    line1 = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    line2 = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    city = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    state = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=100))
+    postal_code = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=20))
+    country = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[A-Za-z]{2}$"))
+    phone = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=32))
+
+
+class GiftSchema(ma.Schema):
+    message = ma.fields.String(load_default=None, validate=ma.validate.Length(max=500))
+    recipient_name = ma.fields.String(load_default=None, validate=ma.validate.Length(max=120))
+    recipient_email = ma.fields.Email(load_default=None)
+    recipient_address = ma.fields.Nested(AddressInputSchema, load_default=None)
+    hide_prices = ma.fields.Boolean(load_default=False)
+    wrap = ma.fields.Boolean(load_default=False)
+
+
+class CheckoutSchema(ma.Schema):
+    address_id = ma.fields.Integer(load_default=None)
+    address = ma.fields.Nested(AddressInputSchema, load_default=None)
+    payment_method = ma.fields.String(required=True, validate=ma.validate.OneOf(["cod", "card"]))
+    payment_token = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(max=120),
+        metadata={"description": "The card gateway's token; card numbers are never accepted"},
+    )
+    gift = ma.fields.Nested(GiftSchema, load_default=None)
+    anonymous = ma.fields.Boolean(load_default=False)
+
+
+class OrderLineSchema(ma.Schema):
+    id = ma.fields.Integer()
+    product_id = ma.fields.Integer(allow_none=True)
+    package_id = ma.fields.Integer(allow_none=True)
+    name = ma.fields.String()
+    quantity = ma.fields.Integer()
+    unit_price = ma.fields.Decimal(as_string=True, places=2)
+    line_total = ma.fields.Decimal(as_string=True, places=2)
+    customization = ma.fields.List(
+        ma.fields.Dict(), metadata={"description": "Options as chosen (labels and prices then)"}
+    )
+    special = ma.fields.Boolean()
+
+
+class OrderEventSchema(ma.Schema):
+    from_status = ma.fields.String(allow_none=True, data_key="from")
+    to_status = ma.fields.String(data_key="to")
+    note = ma.fields.String(allow_none=True)
+    at = ma.fields.DateTime()
+    by = ma.fields.Function(
+        lambda e: "shopper" if e.actor_id == e.order.user_id else ("staff" if e.actor_id else "system")
+    )
+
+
+class GiftOutSchema(ma.Schema):
+    message = ma.fields.String(attribute="gift_message", allow_none=True)
+    recipient_name = ma.fields.String(attribute="gift_recipient_name", allow_none=True)
+    recipient_email = ma.fields.String(attribute="gift_recipient_email", allow_none=True)
+    hide_prices = ma.fields.Boolean(attribute="gift_hide_prices")
+    wrap = ma.fields.Boolean(attribute="gift_wrap")
+
+
+class OrderSchema(ma.Schema):
+    id = ma.fields.String()
+    number = ma.fields.String()
+    status = ma.fields.String()
+    subtotal = ma.fields.Decimal(as_string=True, places=2)
+    wrap_fee = ma.fields.Decimal(as_string=True, places=2)
+    total = ma.fields.Decimal(as_string=True, places=2)
+    currency = ma.fields.String()
+    payment_method = ma.fields.String()
+    payment_status = ma.fields.String()
+    card_brand = ma.fields.String(allow_none=True)
+    card_last4 = ma.fields.String(allow_none=True)
+    items = ma.fields.List(ma.fields.Nested(OrderLineSchema), attribute="lines")
+    shipping_address = ma.fields.Dict()
+    gift = ma.fields.Method("get_gift")
+    anonymous = ma.fields.Boolean()
+    needs_review = ma.fields.Boolean()
+    history = ma.fields.List(ma.fields.Nested(OrderEventSchema))
+    created_at = ma.fields.DateTime()
+
+    def get_gift(self, order) -> dict | None:
+        return GiftOutSchema().dump(order) if order.is_gift else None
+
+
+class CancelSchema(ma.Schema):
+    note = ma.fields.String(load_default=None, validate=ma.validate.Length(max=500))
+
+
+class StatusChangeSchema(ma.Schema):
+    status = ma.fields.String(required=True)
+    note = ma.fields.String(load_default=None, validate=ma.validate.Length(max=500))
+
+
+class ReviewDecisionSchema(ma.Schema):
+    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(["approve", "reject"]))
+    reason = ma.fields.String(load_default=None, validate=ma.validate.Length(max=500))
+
+
+class OrderListQuerySchema(ma.Schema):
+    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
+    cursor = ma.fields.String(load_default=None)
+
+
+class StaffOrderQuerySchema(OrderListQuerySchema):
+    status = ma.fields.String(load_default=None)
+    customer = ma.fields.String(load_default=None)
+    date_from = ma.fields.AwareDateTime(load_default=None)
+    date_to = ma.fields.AwareDateTime(load_default=None)
+    has_customization = ma.fields.Boolean(load_default=None)

@@ -1,0 +1,407 @@
+"""Staff pages for customization: the options of products and packages, and presets that bundle them.
+
+Thin views, as in the catalog admin: a form gives the shape, ``fantasize.customization.services``
+applies the rules, the view commits (or rolls back and shows the service's errors next to the
+fields) and redirects with 303 and a flash message.
+
+- ``/admin/customization``: products and packages with their option counts (search, 50 a page) and the presets
+- ``/admin/customization/<products|packages>/<id>``: an item's own options, its presets, "add an option"
+- ``/admin/customization/options/<id>/edit``: the option form (any owner: product, package or preset)
+- ``/admin/customization/presets/new`` and ``/presets/<id>``: a preset, its options, the items using it
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.wrappers import Response
+from sqlalchemy import delete, func, literal, select, union_all
+from wtforms import SelectChoice
+
+from fantasize.accounts.permissions import permission_required
+from fantasize.admin.customization_forms import (
+    TYPE_LABELS,
+    AttachForm,
+    OptionForm,
+    attach_option_errors,
+    option_form,
+    option_values,
+    preset_form,
+)
+from fantasize.catalog.cache import invalidate_catalog
+from fantasize.catalog.models import Package, Product
+from fantasize.customization import services
+from fantasize.customization.models import CustomizationOption, CustomizationPreset, PresetAttachment
+from fantasize.customization.types import CHARSETS
+from fantasize.errors import AppError
+from fantasize.extensions import db
+from fantasize.web.forms import attach_errors
+
+bp = Blueprint("admin_customization", __name__, url_prefix="/admin/customization")
+staff_only = permission_required("catalog.write")
+
+PAGE_SIZE = 50
+MODELS: dict[str, type[Product] | type[Package]] = {"product": Product, "package": Package}
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"type_labels": TYPE_LABELS, "charsets": CHARSETS}
+
+
+def _done(message: str, url: str, category: str = "success") -> Response:
+    """Commit, flash ``message`` and redirect (303) to ``url``."""
+    db.session.commit()
+    flash(message, category)
+    return redirect(url, code=303)
+
+
+def _item_url(kind: str, item_id: int, anchor: str = "") -> str:
+    return url_for(".item", kinds=f"{kind}s", item_id=item_id) + anchor
+
+
+def _owner_url(option: CustomizationOption) -> str:
+    if option.preset_id is not None:
+        return url_for(".preset", preset_id=option.preset_id)
+    if option.product_id is not None:
+        return _item_url("product", option.product_id)
+    return _item_url("package", option.package_id)
+
+
+# --- the index: every product and package, and the presets ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    kind: str
+    id: int
+    name: str
+    active: bool
+    own: int
+    presets: list[CustomizationPreset]
+
+    @property
+    def total(self) -> int:
+        return self.own + sum(len(preset.options) for preset in self.presets)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[ItemRow]
+    number: int
+    has_next: bool
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _page_number() -> int:
+    return max(1, min(request.args.get("page", 1, type=int) or 1, 100_000))
+
+
+def _list_items(search: str, kind: str, page: int) -> Page:
+    """Products and packages (not deleted) by name, with their own option counts and attached presets."""
+    parts = []
+    for name, model in MODELS.items():
+        if kind not in ("", name):
+            continue
+        part = select(
+            literal(name).label("kind"), model.id.label("id"), model.name.label("name"), model.active.label("active")
+        ).where(model.deleted_at.is_(None))
+        if search:
+            part = part.where(model.name.ilike(f"%{_escape_like(search)}%", escape="\\"))
+        parts.append(part)
+    items = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    query = (
+        select(items.c.kind, items.c.id, items.c.name, items.c.active)
+        .order_by(func.lower(items.c.name), items.c.kind, items.c.id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+    )
+    found = list(db.session.execute(query))
+    has_next, found = len(found) > PAGE_SIZE, found[:PAGE_SIZE]
+    own: dict[tuple[str, int], int] = {}
+    presets: dict[tuple[str, int], list[CustomizationPreset]] = {}
+    for name in MODELS:
+        ids = [row.id for row in found if row.kind == name]
+        if not ids:
+            continue
+        owner = getattr(CustomizationOption, f"{name}_id")
+        for item_id, count in db.session.execute(select(owner, func.count()).where(owner.in_(ids)).group_by(owner)):
+            own[(name, item_id)] = count
+        link = getattr(PresetAttachment, f"{name}_id")
+        attachments = db.session.scalars(
+            select(PresetAttachment).where(link.in_(ids)).order_by(PresetAttachment.position, PresetAttachment.id)
+        )
+        for attachment in attachments:
+            presets.setdefault((name, getattr(attachment, f"{name}_id")), []).append(attachment.preset)
+    rows = [
+        ItemRow(
+            row.kind,
+            row.id,
+            row.name,
+            bool(row.active),
+            own.get((row.kind, row.id), 0),
+            presets.get((row.kind, row.id), []),
+        )
+        for row in found
+    ]
+    return Page(rows, page, has_next)
+
+
+def _list_presets() -> list[tuple[CustomizationPreset, int]]:
+    """Every preset by name, with how many products and packages use it."""
+    used = select(func.count()).where(PresetAttachment.preset_id == CustomizationPreset.id).scalar_subquery()
+    query = select(CustomizationPreset, used).order_by(func.lower(CustomizationPreset.name))
+    return [(preset, count) for preset, count in db.session.execute(query)]
+
+
+@bp.get("")
+@staff_only
+def index() -> str:
+    search = request.args.get("q", "").strip()[:200]
+    kind = request.args.get("kind", "")
+    kind = kind if kind in MODELS else ""
+    return render_template(
+        "admin/customization/index.html",
+        page=_list_items(search, kind, _page_number()),
+        presets=_list_presets(),
+        search=search,
+        kind=kind,
+    )
+
+
+# --- a product's or package's options ------------------------------------------------------------
+
+
+def _attachments(kind: str, item_id: int) -> list[PresetAttachment]:
+    link = getattr(PresetAttachment, f"{kind}_id")
+    return list(
+        db.session.scalars(
+            select(PresetAttachment).where(link == item_id).order_by(PresetAttachment.position, PresetAttachment.id)
+        )
+    )
+
+
+def _attach_form(attached: list[PresetAttachment], submitted: bool = False) -> AttachForm:
+    form = AttachForm() if submitted else AttachForm(formdata=None)
+    taken = {attachment.preset_id for attachment in attached}
+    presets = db.session.scalars(select(CustomizationPreset).order_by(func.lower(CustomizationPreset.name)))
+    form.preset_id.choices = [
+        SelectChoice(
+            str(preset.id), f"{preset.name} ({len(preset.options)} option{'' if len(preset.options) == 1 else 's'})"
+        )
+        for preset in presets
+        if preset.id not in taken
+    ]
+    return form
+
+
+def _item_page(kind: str, item: Product | Package, form: OptionForm | None = None, status: int = 200):
+    attached = _attachments(kind, item.id)
+    own = [option for option in services.options_for(kind, item.id) if option.preset_id is None]
+    return (
+        render_template(
+            "admin/customization/item.html",
+            kind=kind,
+            item=item,
+            options=own,
+            attached=attached,
+            attach_form=_attach_form(attached),
+            form=form or option_form(None, submitted=False),
+        ),
+        status,
+    )
+
+
+@bp.get("/<any(products, packages):kinds>/<int:item_id>")
+@staff_only
+def item(kinds: str, item_id: int) -> Any:
+    kind = kinds[:-1]
+    return _item_page(kind, services.get_item(kind, item_id))
+
+
+@bp.post("/<any(products, packages):kinds>/<int:item_id>/options")
+@staff_only
+def item_option_new(kinds: str, item_id: int) -> Any:
+    kind = kinds[:-1]
+    item = services.get_item(kind, item_id)
+    form = option_form()
+    if form.validate_on_submit():
+        try:
+            option = services.create_option(item, option_values(form, editing=False))
+        except AppError as error:
+            db.session.rollback()
+            attach_option_errors(form, error)
+        else:
+            return _done(f"Option “{option.name}” added to “{item.name}”.", _item_url(kind, item.id, "#options"))
+    return _item_page(kind, item, form, status=422)
+
+
+@bp.post("/<any(products, packages):kinds>/<int:item_id>/presets")
+@staff_only
+def attach(kinds: str, item_id: int) -> Response:
+    kind = kinds[:-1]
+    item = services.get_item(kind, item_id)
+    form = _attach_form(_attachments(kind, item.id), submitted=True)
+    if not form.validate_on_submit():
+        flash("Choose a preset to attach.", "error")
+        return redirect(_item_url(kind, item.id, "#presets"), code=303)
+    preset = services.get_preset(form.preset_id.data)
+    services.attach_preset(preset, kind, item.id)
+    return _done(f"Preset “{preset.name}” attached to “{item.name}”.", _item_url(kind, item.id, "#presets"))
+
+
+@bp.post("/<any(products, packages):kinds>/<int:item_id>/presets/<int:preset_id>/detach")
+@staff_only
+def detach(kinds: str, item_id: int, preset_id: int) -> Response:
+    kind = kinds[:-1]
+    item = services.get_item(kind, item_id)
+    preset = services.get_preset(preset_id)
+    services.detach_preset(preset, kind, item.id)
+    return _done(f"Preset “{preset.name}” detached from “{item.name}”.", _item_url(kind, item.id, "#presets"), "info")
+
+
+# --- one option (of a product, a package or a preset) --------------------------------------------
+
+
+def _owner_of(option: CustomizationOption) -> tuple[str, Any]:
+    if option.preset_id is not None:
+        return "preset", services.get_preset(option.preset_id)
+    kind = "product" if option.product_id is not None else "package"
+    return kind, services.get_item(kind, option.product_id or option.package_id)
+
+
+@bp.route("/options/<int:option_id>/edit", methods=["GET", "POST"])
+@staff_only
+def option_edit(option_id: int) -> Any:
+    option = services.get_option(option_id)
+    owner_kind, owner = _owner_of(option)
+    form = option_form(option, submitted=request.method == "POST")
+    if form.validate_on_submit():
+        try:
+            services.update_option(option, option_values(form, editing=True))
+        except AppError as error:
+            db.session.rollback()
+            attach_option_errors(form, error)
+        else:
+            return _done(f"Option “{option.name}” saved.", _owner_url(option) + "#options")
+    used_by = len(_preset_users(owner.id)) if owner_kind == "preset" else 0
+    return render_template(
+        "admin/customization/option_form.html",
+        option=option,
+        form=form,
+        owner=owner,
+        owner_kind=owner_kind,
+        owner_url=_owner_url(option),
+        used_by=used_by,
+    ), (422 if form.is_submitted() else 200)
+
+
+@bp.post("/options/<int:option_id>/delete")
+@staff_only
+def option_delete(option_id: int) -> Response:
+    option = services.get_option(option_id)
+    name, back = option.name, _owner_url(option)
+    services.delete_option(option)
+    return _done(f"Option “{name}” deleted.", back + "#options", "info")
+
+
+# --- presets -------------------------------------------------------------------------------------
+
+
+def _preset_users(preset_id: int) -> list[tuple[str, Product | Package]]:
+    """The products and packages (not deleted) that use the preset, by name."""
+    users: list[tuple[str, Product | Package]] = []
+    for kind, model in MODELS.items():
+        link = getattr(PresetAttachment, f"{kind}_id")
+        query = (
+            select(model)
+            .join(PresetAttachment, link == model.id)
+            .where(PresetAttachment.preset_id == preset_id, model.deleted_at.is_(None))
+            .order_by(func.lower(model.name), model.id)
+        )
+        users.extend((kind, item) for item in db.session.scalars(query))
+    return users
+
+
+def _preset_page(preset: CustomizationPreset, form: Any = None, new_option: OptionForm | None = None, status=200):
+    return (
+        render_template(
+            "admin/customization/preset.html",
+            preset=preset,
+            form=form or preset_form(preset, submitted=False),
+            new_option=new_option or option_form(None, submitted=False),
+            users=_preset_users(preset.id),
+        ),
+        status,
+    )
+
+
+@bp.route("/presets/new", methods=["GET", "POST"])
+@staff_only
+def preset_new() -> Any:
+    form = preset_form(submitted=request.method == "POST")
+    if form.validate_on_submit():
+        try:
+            preset = services.save_preset(None, {"name": form.name.data, "description": form.description.data})
+        except AppError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            return _done(
+                f"Preset “{preset.name}” created. Add its options now.", url_for(".preset", preset_id=preset.id)
+            )
+    return render_template("admin/customization/preset_new.html", form=form), (422 if form.is_submitted() else 200)
+
+
+@bp.route("/presets/<int:preset_id>", methods=["GET", "POST"])
+@staff_only
+def preset(preset_id: int) -> Any:
+    preset = services.get_preset(preset_id)
+    if request.method == "GET":
+        return _preset_page(preset)
+    form = preset_form(preset)
+    if form.validate_on_submit():
+        try:
+            services.save_preset(preset, {"name": form.name.data, "description": form.description.data})
+        except AppError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            return _done(f"Preset “{preset.name}” saved.", url_for(".preset", preset_id=preset.id))
+    return _preset_page(preset, form=form, status=422)
+
+
+@bp.post("/presets/<int:preset_id>/options")
+@staff_only
+def preset_option_new(preset_id: int) -> Any:
+    preset = services.get_preset(preset_id)
+    form = option_form()
+    if form.validate_on_submit():
+        try:
+            option = services.create_option(preset, option_values(form, editing=False))
+        except AppError as error:
+            db.session.rollback()
+            attach_option_errors(form, error)
+        else:
+            message = f"Option “{option.name}” added to the preset “{preset.name}”."
+            return _done(message, url_for(".preset", preset_id=preset.id) + "#options")
+    return _preset_page(preset, new_option=form, status=422)
+
+
+@bp.post("/presets/<int:preset_id>/delete")
+@staff_only
+def preset_delete(preset_id: int) -> Response:
+    """Delete a preset, its options and its attachments (the items keep their own options)."""
+    preset = services.get_preset(preset_id)
+    name = preset.name
+    # Attachments are removed here, not left to ON DELETE CASCADE (SQLite does not enforce foreign keys).
+    db.session.execute(delete(PresetAttachment).where(PresetAttachment.preset_id == preset.id))
+    db.session.delete(preset)  # its options go with it (relationship cascade)
+    db.session.flush()
+    invalidate_catalog()
+    return _done(f"Preset “{name}” deleted.", url_for(".index"), "info")

@@ -1,0 +1,205 @@
+"""Checkout: turn the cart into an order in one transaction (prices, stock, payment, history)."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from fantasize import events
+from fantasize.accounts.addresses import ADDRESS_FIELDS, get_address
+from fantasize.accounts.models import User
+from fantasize.errors import AppError, ValidationFailed
+from fantasize.extensions import db
+from fantasize.orders import payments, stock
+from fantasize.orders.cart import CartOwner, CartView, get_cart, view_cart
+from fantasize.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+
+GIFT_WRAP_FEE = Decimal("3.50")
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+REQUIRED_ADDRESS_FIELDS = ("full_name", "line1", "city", "postal_code", "country")
+
+
+class OutOfStock(AppError):
+    status = 409
+    code = "out_of_stock"
+
+
+class EmptyCart(AppError):
+    status = 422
+    code = "cart_empty"
+
+
+@dataclass(frozen=True)
+class Gift:
+    message: str | None = None
+    recipient_name: str | None = None
+    recipient_email: str | None = None
+    recipient_address: dict[str, Any] | None = None
+    hide_prices: bool = False
+    wrap: bool = False
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    payment_method: str
+    address_id: int | None = None
+    address: dict[str, Any] | None = None
+    payment_token: str | None = None
+    gift: Gift | None = None
+    anonymous: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def new_order_number() -> str:
+    return "FZ-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(7))
+
+
+def _clean_address(values: dict[str, Any] | None, prefix: str) -> dict[str, Any]:
+    values = values or {}
+    errors = {
+        f"{prefix}.{name}": ["Required."] for name in REQUIRED_ADDRESS_FIELDS if not str(values.get(name) or "").strip()
+    }
+    country = str(values.get("country") or "").strip().upper()
+    if country and (len(country) != 2 or not country.isalpha()):
+        errors[f"{prefix}.country"] = ["Use a two-letter country code, e.g. GB."]
+    if errors:
+        raise ValidationFailed("The address is incomplete.", errors)
+    cleaned = {name: (str(values.get(name) or "").strip() or None) for name in ADDRESS_FIELDS}
+    cleaned["country"] = country
+    return cleaned
+
+
+def shipping_address(user: User, request: CheckoutRequest) -> dict[str, Any]:
+    """Where the parcel goes: a gift's recipient, a saved address, or one typed at checkout."""
+    if request.gift and request.gift.recipient_address:
+        return _clean_address(request.gift.recipient_address, "gift.recipient_address")
+    if request.address_id is not None:
+        saved = get_address(user, request.address_id)
+        return {name: getattr(saved, name) for name in ADDRESS_FIELDS}
+    if request.address:
+        return _clean_address(request.address, "address")
+    raise ValidationFailed("Choose where to send the order.", {"address": ["Choose a saved address or type one."]})
+
+
+def demand_of(cart: CartView) -> stock.Demand:
+    products: Counter = Counter()
+    packages: Counter = Counter()
+    for line in cart.lines:
+        if line.kind == "product":
+            products[line.card.id] += line.quantity
+        else:
+            packages[line.card.id] += line.quantity
+            for item in line.card.items:
+                products[item.product_id] += item.quantity * line.quantity
+    return stock.Demand(products, packages)
+
+
+def _check_cart(cart: CartView) -> None:
+    if not cart.lines:
+        raise EmptyCart("Your cart is empty.", {"cart": ["Add something first."]})
+    problems = {
+        f"items.{line.id}": [line.problem] for line in cart.lines if line.problem and line.problem != "Out of stock."
+    }
+    if problems:
+        raise ValidationFailed("Some cart lines need your attention.", problems)
+
+
+def _check_gift(gift: Gift | None) -> None:
+    if gift is None:
+        return
+    errors = {}
+    if gift.message and len(gift.message) > 500:
+        errors["gift.message"] = ["Keep the message under 500 characters."]
+    if gift.recipient_address and not (gift.recipient_name or "").strip():
+        errors["gift.recipient_name"] = ["Say who receives the gift."]
+    if errors:
+        raise ValidationFailed("The gift details are not complete.", errors)
+
+
+def place_order(user: User, request: CheckoutRequest) -> Order:
+    """Create the order from the user's cart. Any failure leaves stock, cart and payments untouched."""
+    owner = CartOwner(user_id=user.id)
+    cart = view_cart(owner)
+    _check_cart(cart)
+    _check_gift(request.gift)
+    address = shipping_address(user, request)
+    if request.payment_method not in ("cod", "card"):
+        raise ValidationFailed("Choose a payment method.", {"payment_method": ["Use cod or card."]})
+    if request.payment_method == "card" and not request.payment_token:
+        raise ValidationFailed("Pay with the card form first.", {"payment_token": ["Missing payment token."]})
+
+    demand = demand_of(cart)
+    shortages = stock.take(demand)
+    if shortages:
+        raise OutOfStock(
+            "Some items are no longer available in the quantity you asked for.",
+            {
+                "lines": [
+                    {
+                        "kind": s.kind,
+                        f"{s.kind}_id": s.item_id,
+                        "name": s.name,
+                        "requested": s.wanted,
+                        "available": s.available,
+                    }
+                    for s in shortages
+                ]
+            },
+        )
+
+    gift = request.gift
+    subtotal = cart.total
+    wrap_fee = GIFT_WRAP_FEE if gift and gift.wrap else Decimal("0.00")
+    total = subtotal + wrap_fee
+    special = any(line.special for line in cart.lines)
+    order = Order(
+        number=new_order_number(),
+        user_id=user.id,
+        status=(OrderStatus.UNDER_REVIEW if special else OrderStatus.PLACED).value,
+        subtotal=subtotal,
+        wrap_fee=wrap_fee,
+        total=total,
+        payment_method=request.payment_method,
+        payment_status="pending" if request.payment_method == "cod" else "authorized",
+        shipping_address=address,
+        is_gift=gift is not None,
+        gift_message=(gift.message or None) if gift else None,
+        gift_recipient_name=(gift.recipient_name or None) if gift else None,
+        gift_recipient_email=(gift.recipient_email or None) if gift else None,
+        gift_hide_prices=bool(gift and gift.hide_prices),
+        gift_wrap=bool(gift and gift.wrap),
+        anonymous=request.anonymous,
+        needs_review=special,
+        customized=any(line.chosen for line in cart.lines),
+    )
+    for line in cart.lines:
+        order.lines.append(
+            OrderLine(
+                **{f"{line.kind}_id": line.card.id},
+                name=line.card.name,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                line_total=line.line_total,
+                customization=[choice.snapshot() for choice in line.chosen],
+                special=line.special,
+                components=[{"product_id": i.product_id, "quantity": i.quantity} for i in line.card.items],
+            )
+        )
+    order.history.append(OrderEvent(actor_id=user.id, from_status=None, to_status=order.status, note="Order placed"))
+
+    if request.payment_method == "card":
+        authorization = payments.gateway().authorize(total, order.currency, request.payment_token)
+        order.payment_reference = authorization.reference
+        order.card_brand = authorization.brand
+        order.card_last4 = authorization.last4
+
+    db.session.add(order)
+    cart_row = get_cart(owner)
+    for line in list(cart_row.items):
+        db.session.delete(line)
+    db.session.flush()
+    events.publish("order.created", {"order_id": order.id, "user_id": user.id, "status": order.status})
+    return order

@@ -1,0 +1,153 @@
+"""Orders after checkout: reading them (owner or staff only), and moving them through their lifecycle."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+
+from fantasize import events
+from fantasize.accounts.models import User
+from fantasize.errors import AppError, NotFound, PermissionDenied, ValidationFailed
+from fantasize.extensions import db
+from fantasize.orders import state, stock
+from fantasize.orders.models import Order, OrderEvent, OrderStatus
+
+
+class InvalidTransition(AppError):
+    status = 409
+    code = "invalid_transition"
+
+
+def get_order_for(user: User, order_id: str, *, lock: bool = False) -> Order:
+    """The order if ``user`` owns it or is staff; "not found" for anyone else (no probing)."""
+    query = select(Order).where(Order.id == order_id)
+    if not user.is_staff:
+        query = query.where(Order.user_id == user.id)
+    if lock:
+        query = query.with_for_update()
+    order = db.session.scalar(query)
+    if order is None:
+        raise NotFound("No such order.")
+    return order
+
+
+def _demand(order: Order) -> stock.Demand:
+    products: Counter = Counter()
+    packages: Counter = Counter()
+    for line in order.lines:
+        if line.product_id is not None:
+            products[line.product_id] += line.quantity
+        else:
+            packages[line.package_id] += line.quantity
+            for component in line.components:
+                products[component["product_id"]] += component["quantity"] * line.quantity
+    return stock.Demand(products, packages)
+
+
+def change_status(order: Order, target: str, actor: User, note: str | None = None, *, as_staff: bool) -> Order:
+    """Move ``order`` to ``target`` if the state machine and the actor's role allow it."""
+    try:
+        target_status = OrderStatus(target)
+    except ValueError as exc:
+        raise ValidationFailed(
+            "Unknown status.", {"status": [f"Use one of: {', '.join(s.value for s in OrderStatus)}."]}
+        ) from exc
+    current = OrderStatus(order.status)
+    if not state.allowed(current, target_status):
+        raise InvalidTransition(
+            f"An order that is {current.value} cannot become {target_status.value}.",
+            {"status": [f"Allowed next: {', '.join(s.value for s in state.next_statuses(current)) or 'none'}."]},
+        )
+    if not as_staff and not (target_status == OrderStatus.CANCELED and current in state.SHOPPER_CANCELABLE):
+        raise PermissionDenied("Only our team can change this order's status.")
+    if target_status in state.NEEDS_NOTE and not (note or "").strip():
+        raise ValidationFailed("Say why, so the shopper understands.", {"note": ["A reason is required."]})
+    if target_status in state.RESTOCKING:
+        stock.give_back(_demand(order))
+    if target_status in (OrderStatus.CANCELED, OrderStatus.REJECTED) and order.payment_method == "card":
+        order.payment_status = "voided"
+    order.status = target_status.value
+    order.history.append(
+        OrderEvent(
+            actor_id=actor.id,
+            from_status=current.value,
+            to_status=target_status.value,
+            note=(note or "").strip() or None,
+        )
+    )
+    db.session.flush()
+    events.publish(
+        "order.status_changed",
+        {
+            "order_id": order.id,
+            "user_id": order.user_id,
+            "from": current.value,
+            "to": target_status.value,
+            "note": note,
+        },
+    )
+    return order
+
+
+def cancel_by_shopper(user: User, order_id: str, note: str | None = None) -> Order:
+    order = get_order_for(user, order_id, lock=True)
+    if order.user_id != user.id and not user.is_staff:
+        raise NotFound("No such order.")
+    return change_status(order, OrderStatus.CANCELED, user, note or "Canceled by the shopper", as_staff=False)
+
+
+def review(order: Order, actor: User, decision: str, reason: str | None) -> Order:
+    """Approve (→ placed) or reject (→ rejected, reason required) an order with a special customization."""
+    if order.status != OrderStatus.UNDER_REVIEW:
+        raise InvalidTransition("Only orders under review can be approved or rejected.")
+    target = OrderStatus.PLACED if decision == "approve" else OrderStatus.REJECTED
+    return change_status(
+        order, target, actor, reason or ("Customization approved" if decision == "approve" else None), as_staff=True
+    )
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    status: str | None = None
+    customer: str | None = None  # e-mail (part of)
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    has_customization: bool | None = None
+
+
+def _keyset(query, after: list | None):
+    if after:
+        at, last_id = datetime.fromisoformat(after[0]), str(after[1])
+        query = query.where(or_(Order.created_at < at, and_(Order.created_at == at, Order.id < last_id)))
+    return query.order_by(Order.created_at.desc(), Order.id.desc())
+
+
+def _page(query, limit: int, after: list | None) -> tuple[list[Order], list | None]:
+    rows = list(db.session.scalars(_keyset(query, after).limit(limit + 1)))
+    next_key = [rows[limit - 1].created_at.isoformat(), rows[limit - 1].id] if len(rows) > limit else None
+    return rows[:limit], next_key
+
+
+def list_orders_of(user: User, limit: int, after: list | None = None) -> tuple[list[Order], list | None]:
+    return _page(select(Order).where(Order.user_id == user.id), limit, after)
+
+
+def list_orders_for_staff(
+    filters: OrderFilters, limit: int, after: list | None = None
+) -> tuple[list[Order], list | None]:
+    query = select(Order)
+    if filters.status:
+        query = query.where(Order.status == filters.status)
+    if filters.customer:
+        pattern = f"%{filters.customer.strip().lower()}%"
+        query = query.where(Order.user_id.in_(select(User.id).where(func.lower(User.email).like(pattern))))
+    if filters.date_from:
+        query = query.where(Order.created_at >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Order.created_at < filters.date_to)
+    if filters.has_customization is not None:
+        query = query.where(Order.customized.is_(filters.has_customization))
+    return _page(query, limit, after)

@@ -206,3 +206,21 @@ def test_a_guest_cart_joins_the_account_on_sign_in(client, mug):
     auth = bearer(api_login(client, user.email)["access_token"])
     cart = client.get("/api/v2/cart", headers=auth).get_json()["data"]
     assert [(line["name"], line["quantity"]) for line in cart["items"]] == [("Custom Mug", 2)]
+
+
+def test_editing_a_preset_does_not_change_an_existing_orders_snapshot(client, mug, shopper):
+    _, auth = shopper
+    colour, engraving = str(mug["colour"].id), str(mug["engraving"].id)
+    _add(client, auth, mug, {colour: "black", engraving: "For Ada"})
+    address = {"full_name": "Ada", "line1": "1 Lane", "city": "London", "postal_code": "N1", "country": "GB"}
+    order = client.post("/api/v2/checkout", json={"address": address, "payment_method": "cod"}, headers=auth).get_json()["data"]
+
+    services.update_option(mug["engraving"], {"name": "Laser engraving", "price_delta": "9.00"})
+    db.session.commit()
+
+    again = client.get(f"/api/v2/orders/{order['id']}", headers=auth).get_json()["data"]
+    snapshot = {choice["name"]: choice for choice in again["items"][0]["customization"]}
+    assert snapshot["Engraving"]["display"] == "For Ada"
+    assert snapshot["Engraving"]["price_delta"] == "5.00"
+    assert again["items"][0]["unit_price"] == "22.00"
+    assert again["total"] == "22.00"

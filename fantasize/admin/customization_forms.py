@@ -45,9 +45,9 @@ SECTIONS = {
 }
 TYPE_LABELS = {"button": "Buttons", "text": "Text", "image": "Picture"}
 TYPE_CHOICES = [
-    SelectChoice("button", "Buttons: pick one of several values (colour, size…)"),
-    SelectChoice("text", "Text: a message to engrave or print"),
-    SelectChoice("image", "Picture: the shopper uploads a photo"),
+    SelectChoice("button", "Buttons (pick one: a colour, a size…)"),
+    SelectChoice("text", "Text (a message to engrave)"),
+    SelectChoice("image", "Picture (the shopper uploads one)"),
 ]
 FORMAT_CHOICES = [
     SelectChoice("image/jpeg", "JPEG"),
@@ -85,9 +85,7 @@ class OptionForm(FlaskForm):
     type = SelectField("Type", choices=TYPE_CHOICES, default="button")
     required = BooleanField("Required: the shopper must choose or fill it in")
     special = BooleanField("Special: orders with it wait for staff review")
-    price_delta = _price(
-        "Price change (€)", "Added when a text or picture is given. Buttons use each choice's own price change."
-    )
+    price_delta = _price("Price change (€)", "Added to the price when the shopper fills in this option.")
     position = IntegerField(
         "Position",
         validators=[Optional(), NumberRange(min=-MAX_INT, max=MAX_INT)],
@@ -201,7 +199,8 @@ def option_values(form: OptionForm, editing: bool) -> dict[str, Any]:
     elif form.type.data == "button":
         form.sent_rows = []
         choices = []
-        for index, row in enumerate(form.choices):
+        for index, entry in enumerate(form.choices):
+            row = entry.form  # not ``entry.label``: a FormField has a label of its own
             if row.is_empty():
                 continue
             form.sent_rows.append(index)
@@ -219,7 +218,7 @@ def option_values(form: OptionForm, editing: bool) -> dict[str, Any]:
 
 def attach_option_errors(form: OptionForm, error: AppError) -> None:
     """Show the service's errors next to their fields; ``choices.N.x`` goes to the row it came from."""
-    form.form_errors.append(error.message)
+    form.form_errors.append(f"{error.message} See the messages below." if error.details else error.message)
     for key, messages in (error.details or {}).items():
         messages = list(messages) if isinstance(messages, list) else [str(messages)]
         parts = key.split(".")

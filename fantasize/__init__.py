@@ -90,11 +90,13 @@ def register_blueprints(app: Flask) -> None:
     from fantasize.accounts.views import bp as auth_pages
     from fantasize.admin.catalog_views import bp as admin_catalog_pages
     from fantasize.admin.customization_views import bp as admin_customization_pages
+    from fantasize.admin.order_views import bp as admin_order_pages
     from fantasize.admin.views import bp as admin_pages
     from fantasize.api import init_api
     from fantasize.catalog.item_views import bp as catalog_item_pages
     from fantasize.catalog.views import bp as catalog_pages
     from fantasize.ops.health import bp as ops
+    from fantasize.orders.pages import bp as order_shopper_pages
     from fantasize.orders.views import bp as order_pages
     from fantasize.orders.views import init_cart
 
@@ -109,6 +111,8 @@ def register_blueprints(app: Flask) -> None:
     init_cart(app)
     app.register_blueprint(admin_catalog_pages)
     app.register_blueprint(admin_customization_pages)
+    app.register_blueprint(order_shopper_pages)
+    app.register_blueprint(admin_order_pages)
     init_api(app)
 
 

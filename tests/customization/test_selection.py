@@ -213,7 +213,9 @@ def test_editing_a_preset_does_not_change_an_existing_orders_snapshot(client, mu
     colour, engraving = str(mug["colour"].id), str(mug["engraving"].id)
     _add(client, auth, mug, {colour: "black", engraving: "For Ada"})
     address = {"full_name": "Ada", "line1": "1 Lane", "city": "London", "postal_code": "N1", "country": "GB"}
-    order = client.post("/api/v2/checkout", json={"address": address, "payment_method": "cod"}, headers=auth).get_json()["data"]
+    order = client.post(
+        "/api/v2/checkout", json={"address": address, "payment_method": "cod"}, headers=auth
+    ).get_json()["data"]
 
     services.update_option(mug["engraving"], {"name": "Laser engraving", "price_delta": "9.00"})
     db.session.commit()

@@ -1,6 +1,8 @@
 """Validating a shopper's choices when adding to the cart, over the API and the HTML form."""
 
 import io
+import re
+from html import unescape
 
 import pytest
 
@@ -226,3 +228,44 @@ def test_editing_a_preset_does_not_change_an_existing_orders_snapshot(client, mu
     assert snapshot["Engraving"]["price_delta"] == "5.00"
     assert again["items"][0]["unit_price"] == "22.00"
     assert again["total"] == "22.00"
+
+
+@pytest.mark.parametrize(
+    ("make_fields", "field", "message"),
+    [
+        (lambda m: {}, "colour", "required"),
+        (lambda m: {f"c.{m['colour'].id}": "purple"}, "colour", "Choose one of"),
+        (lambda m: {f"c.{m['colour'].id}": "white", f"c.{m['engraving'].id}": "x" * 13}, "engraving", "Too long"),
+        (lambda m: {f"c.{m['colour'].id}": "white", f"c.{m['engraving'].id}": "Hi 😀"}, "engraving", "can't be used"),
+        (
+            lambda m: {f"c.{m['colour'].id}": "white", f"c.{m['photo'].id}": "not-a-token"},
+            "photo",
+            "Upload the picture first",
+        ),
+    ],
+    ids=["missing-required", "not-a-choice", "text-too-long", "forbidden-characters", "bad-upload-token"],
+)
+def test_each_invalid_selection_is_a_field_error_on_the_page(client, mug, login, make_fields, field, message):
+    login(UserFactory())
+    form = {"kind": "product", "item_id": mug["product"].id, "quantity": "1", **make_fields(mug)}
+    response = client.post("/cart/add", data=form)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    tag = re.search(rf'<small[^>]*id="help-{mug[field].id}"[^>]*>(.*?)</small>', html, re.S)
+    assert tag is not None
+    assert "field-error" in tag.group(0)
+    assert message in unescape(tag.group(1))
+
+
+def test_an_oversized_or_tiny_picture_uploaded_from_the_page_is_a_field_error(client, mug, login):
+    login(UserFactory())
+    form = {
+        "kind": "product",
+        "item_id": str(mug["product"].id),
+        "quantity": "1",
+        f"c.{mug['colour'].id}": "white",
+        f"c.{mug['photo'].id}": (io.BytesIO(image_bytes((120, 90))), "tiny.png"),
+    }
+    response = client.post("/cart/add", data=form, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "too small" in response.get_data(as_text=True)

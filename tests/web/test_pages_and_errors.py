@@ -67,3 +67,27 @@ def test_pages_have_no_inline_scripts(client):
     html = client.get("/").get_data(as_text=True)
     assert "<script>" not in html
     assert "onclick=" not in html
+
+
+def test_no_page_renders_a_none_attribute(client, login):
+    from tests.factories import PackageFactory, ProductFactory, UserFactory
+
+    product = ProductFactory()
+    package = PackageFactory(items=[(product, 1)])
+    login(UserFactory(role="admin"))
+    for path in (
+        "/",
+        "/login",
+        "/register",
+        "/account",
+        "/account/security",
+        "/account/addresses/new",
+        "/cart",
+        f"/products/{product.slug}",
+        f"/packages/{package.slug}",
+        "/admin/catalog/products/new",
+        f"/admin/catalog/packages/{package.id}/edit",
+        "/admin/catalog/offers/new",
+    ):
+        html = client.get(path).get_data(as_text=True)
+        assert '="None"' not in html, path

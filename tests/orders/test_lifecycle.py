@@ -163,3 +163,13 @@ def test_no_card_number_or_cvv_reaches_columns_logs_or_errors(client, shopper, s
     assert CARD not in everything
     assert CARD[-8:] not in everything
     assert f'"{CVV}"' not in everything
+
+
+def test_a_review_after_delivery_is_a_verified_purchase(client, shopper, shelf):
+    _, auth = shopper
+    order = _order_in(client, auth, shelf, OrderStatus.DELIVERED)
+    assert order["items"][0]["product_id"] == shelf["mug"].id
+    verified = client.post(f"/api/v2/products/{shelf['mug'].id}/reviews", json={"rating": 5}, headers=auth)
+    assert verified.get_json()["data"]["verified_purchase"] is True
+    unverified = client.post(f"/api/v2/products/{shelf['candle'].id}/reviews", json={"rating": 4}, headers=auth)
+    assert unverified.get_json()["data"]["verified_purchase"] is False

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from slugify import slugify
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from fantasize.catalog.cache import invalidate_catalog
 from fantasize.catalog.models import (
@@ -217,7 +217,3 @@ def delete_package(package: Package) -> None:
     package.deleted_at = utcnow()
     db.session.flush()
     invalidate_catalog()
-
-
-def count_products() -> int:
-    return db.session.scalar(select(func.count(Product.id)).where(Product.deleted_at.is_(None))) or 0

@@ -10,7 +10,6 @@ from flask_login import current_user, user_logged_in
 
 from fantasize.catalog import reading
 from fantasize.customization import uploads
-from fantasize.customization.services import options_for
 from fantasize.errors import AppError, ValidationFailed
 from fantasize.extensions import db
 from fantasize.orders import cart
@@ -108,7 +107,3 @@ def merge_on_sign_in(app: Flask, user: object) -> None:
 
 def init_cart(app: Flask) -> None:
     user_logged_in.connect(merge_on_sign_in, app)
-
-
-def option_fields(kind: str, item_id: int) -> list:
-    return options_for(kind, item_id)

@@ -16,10 +16,13 @@ class AppError(Exception):
     # token family) set this so that what the service wrote is committed all the same.
     keep_changes = False
 
-    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message: str, details: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details or {}
+        self.headers = headers or {}
 
 
 class ValidationFailed(AppError):

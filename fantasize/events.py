@@ -11,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from flask import Flask, current_app
+
 from fantasize.db import after_commit
 from fantasize.extensions import db
 
@@ -29,14 +31,18 @@ def unsubscribe(name: str, handler: Handler) -> None:
         _subscribers[name].remove(handler)
 
 
-def _deliver(name: str, payload: dict[str, Any]) -> None:
-    for handler in list(_subscribers[name]):
-        try:
-            handler(name, payload)
-        except Exception:  # one broken subscriber must not stop the others
-            log.exception("subscriber of %s failed", name)
+def _deliver(app: Flask, name: str, payload: dict[str, Any]) -> None:
+    # A fresh app context gives subscribers their own database session: the publishing
+    # session has just committed and cannot run queries any more.
+    with app.app_context():
+        for handler in list(_subscribers[name]):
+            try:
+                handler(name, payload)
+            except Exception:  # one broken subscriber must not stop the others
+                log.exception("subscriber of %s failed", name)
 
 
 def publish(name: str, payload: dict[str, Any]) -> None:
     """Announce ``name`` once the current transaction commits (dropped if it rolls back)."""
-    after_commit(db.session(), lambda: _deliver(name, payload))
+    app = current_app._get_current_object()
+    after_commit(db.session(), lambda: _deliver(app, name, payload))

@@ -15,7 +15,7 @@ from fantasize.catalog.forms import ReviewForm
 from fantasize.customization.preview import preview_item
 from fantasize.customization.services import options_for
 from fantasize.errors import AppError
-from fantasize.extensions import db
+from fantasize.extensions import db, limiter
 from fantasize.web.forms import attach_errors
 from fantasize.web.htmx import is_htmx
 
@@ -93,6 +93,7 @@ def preview_fragment(kinds: str, slug: str) -> str:
 
 
 @bp.get("/preview/<any(product, package):kind>/<int:item_id>.png")
+@limiter.limit("120 per minute")
 def preview_image(kind: str, item_id: int) -> Response:
     user_id = current_user.id if current_user.is_authenticated else None
     image = preview_item(kind, item_id, chosen_values(), user_id, "png")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, request
 from werkzeug.exceptions import BadRequest
 
-from fantasize.accounts.permissions import login_required, permission_required
+from fantasize.accounts.permissions import current_principal, login_required, permission_required
 from fantasize.api.auth import current_api_user, require_api_user
 from fantasize.api.envelope import ApiBlueprint
 from fantasize.customization import services, uploads
@@ -32,7 +32,7 @@ def _kind(kinds: str) -> str:
 @bp.response(200, OptionSchema(many=True))
 def list_options(kinds: str, item_id: int):
     """The options a shopper chooses from, own ones first, then those of attached presets."""
-    services.get_item(_kind(kinds), item_id)
+    services.get_item(_kind(kinds), item_id, for_sale=True)
     return services.options_for(_kind(kinds), item_id)
 
 
@@ -127,6 +127,7 @@ def detach_preset(kinds: str, item_id: int, preset_id: int):
 
 
 @bp.post("/customizations/preview")
+@limiter.limit("120 per minute", methods=["POST"])
 @bp.arguments(PreviewSchema)
 @bp.response(200, content_type="image/png")
 def preview(body: dict):
@@ -137,18 +138,8 @@ def preview(body: dict):
     return Response(image, mimetype=FORMATS[body["format"]][1], headers={"Cache-Control": "no-store"})
 
 
-def _upload_limit() -> str:
-    return current_app.config["RATE_LIMIT_UPLOADS"]
-
-
-def _uploader_key() -> str:
-    user = current_api_user()
-    return f"uploads:{user.id}" if user else f"uploads-ip:{request.remote_addr}"
-
-
 @bp.post("/uploads")
 @login_required
-@limiter.limit(_upload_limit, key_func=_uploader_key, methods=["POST"])
 @bp.response(201, UploadSchema)
 def upload():
     """Upload a picture for an ``image`` option (multipart field ``file``); use the returned token as its value."""
@@ -169,5 +160,6 @@ def get_upload(token: str) -> Response:
     """The picture itself, for its owner and for staff only."""
     from flask import send_file
 
-    stored = uploads.upload_for_viewer(token, require_api_user())
+    principal = current_principal()
+    stored = uploads.upload_for_viewer(token, require_api_user(), reviewer=principal.can("orders.manage"))
     return send_file(storage().path(stored.path), mimetype=stored.content_type, max_age=0)

@@ -95,7 +95,7 @@ def preview_item(kind: str, item_id: int, raw_selection: object, user_id: str | 
     """A preview of an item with whatever part of the selection is valid (previews never fail on input)."""
     from fantasize.customization.services import find_upload, get_item, validate_selection
 
-    item = get_item(kind, item_id)
+    item = get_item(kind, item_id, for_sale=True)
     selection = validate_selection(
         kind, item_id, raw_selection if isinstance(raw_selection, dict) else {}, user_id, partial=True
     )

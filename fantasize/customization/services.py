@@ -37,10 +37,11 @@ def options_for(kind: str, item_id: int) -> list[CustomizationOption]:
     return own + [option for attachment in attachments for option in attachment.preset.options]
 
 
-def get_item(kind: str, item_id: int) -> Product | Package:
+def get_item(kind: str, item_id: int, *, for_sale: bool = False) -> Product | Package:
+    """The item (staff edits), or only an active one when ``for_sale`` (what shoppers may see)."""
     model = Product if kind == "product" else Package
     item = db.session.get(model, item_id)
-    if item is None or item.deleted_at is not None:
+    if item is None or item.deleted_at is not None or (for_sale and not item.active):
         raise NotFound(f"No such {kind}.")
     return item
 
@@ -69,9 +70,13 @@ def _clean(values: dict[str, Any], option: CustomizationOption | None) -> dict[s
             errors.update(error.errors)
     if "price_delta" in values:
         try:
-            cleaned["price_delta"] = Decimal(str(values["price_delta"] or 0)).quantize(Decimal("0.01"))
+            delta = Decimal(str(values["price_delta"] or 0)).quantize(Decimal("0.01"))
         except ArithmeticError:
             errors["price_delta"] = ["Not a number."]
+        else:
+            if not Decimal("-1000") <= delta <= Decimal("1000"):
+                errors["price_delta"] = ["Keep price changes between -1000 and 1000."]
+            cleaned["price_delta"] = delta
     for flag in ("required", "special"):
         if values.get(flag) is not None:
             cleaned[flag] = bool(values[flag])

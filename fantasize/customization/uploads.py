@@ -3,21 +3,43 @@
 from __future__ import annotations
 
 import secrets
+import time
 
 from flask import current_app
+from limits import parse
 from sqlalchemy import select
 
 from fantasize.accounts.models import User
 from fantasize.customization.models import CustomerUpload
-from fantasize.errors import NotFound
-from fantasize.extensions import db
+from fantasize.errors import AppError, NotFound
+from fantasize.extensions import db, limiter
 from fantasize.media.images import clean_image
 from fantasize.media.storage import storage
 
 MAX_SIDE = 3000  # plenty for printing on a mug or a frame
 
 
+class TooManyUploads(AppError):
+    status = 429
+    code = "rate_limited"
+
+
+def _check_quota(user: User) -> None:
+    """``RATE_LIMIT_UPLOADS`` per user, whichever page or endpoint the picture comes through."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    limit = parse(current_app.config["RATE_LIMIT_UPLOADS"])
+    if not limiter.limiter.hit(limit, "customer-uploads", user.id):
+        reset_at, _ = limiter.limiter.get_window_stats(limit, "customer-uploads", user.id)
+        raise TooManyUploads(
+            f"You have uploaded many pictures recently (limit: {limit}); try again later.",
+            {"file": ["Upload limit reached."]},
+            headers={"Retry-After": str(max(1, int(reset_at - time.time()) + 1))},
+        )
+
+
 def store_upload(user: User, raw: bytes) -> CustomerUpload:
+    _check_quota(user)
     max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     image = clean_image(raw, max_bytes=max_bytes, field="file", max_side=MAX_SIDE)
     path = storage().save("customer", image.data, image.extension)
@@ -35,9 +57,9 @@ def store_upload(user: User, raw: bytes) -> CustomerUpload:
     return upload
 
 
-def upload_for_viewer(token: str, viewer: User | None) -> CustomerUpload:
-    """The picture, if ``viewer`` owns it or is staff; "not found" for everyone else."""
+def upload_for_viewer(token: str, viewer: User | None, *, reviewer: bool = False) -> CustomerUpload:
+    """The picture, if ``viewer`` owns it or is a ``reviewer`` (holds ``orders.manage``); "not found" otherwise."""
     upload = db.session.scalar(select(CustomerUpload).where(CustomerUpload.token == token))
-    if upload is None or viewer is None or not (viewer.id == upload.user_id or viewer.is_staff):
+    if upload is None or viewer is None or not (viewer.id == upload.user_id or reviewer):
         raise NotFound("No such picture.")
     return upload

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
-from fantasize.accounts.permissions import login_required, permission_required
+from fantasize.accounts.permissions import current_principal, login_required, permission_required
 from fantasize.api.auth import require_api_user
 from fantasize.api.envelope import ApiBlueprint
 from fantasize.api.pagination import decode_cursor, encode_cursor, set_pagination
@@ -108,6 +108,11 @@ def checkout(body: dict):
     return order, 201 if created else 200
 
 
+def _manages_orders() -> bool:
+    principal = current_principal()
+    return principal is not None and principal.can("orders.manage")
+
+
 @orders_bp.before_request
 def _orders_signed_in_only() -> None:
     require_api_user()
@@ -125,14 +130,14 @@ def list_orders(query: dict):
 @orders_bp.get("/<order_id>")
 @orders_bp.response(200, OrderSchema)
 def get_order(order_id: str):
-    return services.get_order_for(require_api_user(), order_id)
+    return services.get_order_for(require_api_user(), order_id, manager=_manages_orders())
 
 
 @orders_bp.get("/<order_id>/tracking")
 @orders_bp.response(200, OrderEventSchema(many=True))
 def tracking(order_id: str):
     """The order's history, oldest first."""
-    return services.get_order_for(require_api_user(), order_id).history
+    return services.get_order_for(require_api_user(), order_id, manager=_manages_orders()).history
 
 
 @orders_bp.post("/<order_id>/cancel")
@@ -169,7 +174,7 @@ def staff_list_orders(query: dict):
 def staff_change_status(body: dict, order_id: str):
     """Move an order forward (or cancel, reject, return it); the state machine refuses illegal moves with 409."""
     user = require_api_user()
-    order = services.get_order_for(user, order_id, lock=True)
+    order = services.get_order_for(user, order_id, lock=True, manager=True)
     services.change_status(order, body["status"], user, body.get("note"), as_staff=True)
     db.session.commit()
     return order
@@ -182,7 +187,7 @@ def staff_change_status(body: dict, order_id: str):
 def staff_review(body: dict, order_id: str):
     """Approve or reject (with a reason) an order whose customization needs a look."""
     user = require_api_user()
-    order = services.get_order_for(user, order_id, lock=True)
+    order = services.get_order_for(user, order_id, lock=True, manager=True)
     services.review(order, user, body["decision"], body.get("reason"))
     db.session.commit()
     return order

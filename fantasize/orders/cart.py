@@ -17,6 +17,8 @@ from fantasize.extensions import db
 from fantasize.orders.models import Cart, CartItem
 
 MAX_QUANTITY = 99
+OUT_OF_STOCK = "Out of stock."
+NOT_FOR_SALE = "No longer for sale: remove it to check out."
 MAX_LINES = 50
 
 
@@ -158,12 +160,14 @@ class CartView:
         return bool(self.lines) and not any(line.problem for line in self.lines)
 
 
-def _cards(kind: str, ids: list[int]) -> dict[int, Card]:
+def _cards(kind: str, ids: list[int]) -> tuple[dict[int, Card], set[int]]:
+    """Cards for the cart's items, and the ids of those no longer for sale (inactive or deleted)."""
     if not ids:
-        return {}
+        return {}, set()
     model = Product if kind == "product" else Package
-    rows = db.session.scalars(select(model).where(model.id.in_(ids)).options(*load_options(kind))).unique()
-    return {card.id: card for card in build_cards(kind, list(rows))}
+    rows = list(db.session.scalars(select(model).where(model.id.in_(ids)).options(*load_options(kind))).unique())
+    gone = {row.id for row in rows if not row.active or row.deleted_at is not None}
+    return {card.id: card for card in build_cards(kind, rows)}, gone
 
 
 def view_cart(owner: CartOwner) -> CartView:
@@ -172,7 +176,9 @@ def view_cart(owner: CartOwner) -> CartView:
     if cart is None or not cart.items:
         return CartView()
     ids = {kind: sorted({line.item_id for line in cart.items if line.kind == kind}) for kind in ("product", "package")}
-    cards = {kind: _cards(kind, ids[kind]) for kind in ids}
+    loaded = {kind: _cards(kind, ids[kind]) for kind in ids}
+    cards = {kind: loaded[kind][0] for kind in ids}
+    gone = {kind: loaded[kind][1] for kind in ids}
     options = {kind: options_for_many(kind, ids[kind]) for kind in ids}
     lines = []
     for line in cart.items:
@@ -188,10 +194,12 @@ def view_cart(owner: CartOwner) -> CartView:
             delta = selection.price_delta
         except ValidationFailed:
             problem, delta = "The options of this item changed: remove it and choose again.", Decimal(0)
-        unit = card.final_price + delta
+        unit = max(Decimal("0.00"), card.final_price + delta)  # options never make an item pay the shopper
         warning = None
-        if card.available == 0:
-            problem = problem or "Out of stock."
+        if line.item_id in gone[line.kind]:
+            problem = NOT_FOR_SALE
+        elif card.available == 0:
+            problem = problem or OUT_OF_STOCK
         elif card.available < line.quantity:
             warning = f"Only {card.available} left: lower the quantity to order."
         lines.append(

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
+
 from fantasize import events
 from fantasize.accounts.addresses import ADDRESS_FIELDS, get_address
 from fantasize.accounts.models import User
@@ -15,7 +17,7 @@ from fantasize.errors import AppError, ValidationFailed
 from fantasize.extensions import db
 from fantasize.orders import payments, stock
 from fantasize.orders.cart import CartOwner, CartView, get_cart, view_cart
-from fantasize.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from fantasize.orders.models import Cart, Order, OrderEvent, OrderLine, OrderStatus
 
 GIFT_WRAP_FEE = Decimal("3.50")
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -122,6 +124,9 @@ def _check_gift(gift: Gift | None) -> None:
 def place_order(user: User, request: CheckoutRequest) -> Order:
     """Create the order from the user's cart. Any failure leaves stock, cart and payments untouched."""
     owner = CartOwner(user_id=user.id)
+    # One checkout per cart at a time: a second tab (or a retry with a new key) waits here,
+    # then finds the cart empty.
+    db.session.execute(select(Cart.id).where(Cart.user_id == user.id).with_for_update())
     cart = view_cart(owner)
     _check_cart(cart)
     _check_gift(request.gift)
@@ -151,7 +156,7 @@ def place_order(user: User, request: CheckoutRequest) -> Order:
         )
 
     gift = request.gift
-    subtotal = cart.total
+    subtotal = sum((line.line_total for line in cart.lines), Decimal("0.00"))
     wrap_fee = GIFT_WRAP_FEE if gift and gift.wrap else Decimal("0.00")
     total = subtotal + wrap_fee
     special = any(line.special for line in cart.lines)
@@ -190,16 +195,16 @@ def place_order(user: User, request: CheckoutRequest) -> Order:
         )
     order.history.append(OrderEvent(actor_id=user.id, from_status=None, to_status=order.status, note="Order placed"))
 
+    db.session.add(order)
+    cart_row = get_cart(owner)
+    for line in list(cart_row.items):
+        db.session.delete(line)
+    db.session.flush()  # constraint failures surface before any card is charged
     if request.payment_method == "card":
         authorization = payments.gateway().authorize(total, order.currency, request.payment_token)
         order.payment_reference = authorization.reference
         order.card_brand = authorization.brand
         order.card_last4 = authorization.last4
-
-    db.session.add(order)
-    cart_row = get_cart(owner)
-    for line in list(cart_row.items):
-        db.session.delete(line)
-    db.session.flush()
+        db.session.flush()
     events.publish("order.created", {"order_id": order.id, "user_id": user.id, "status": order.status})
     return order

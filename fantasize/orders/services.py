@@ -10,9 +10,10 @@ from sqlalchemy import and_, func, or_, select
 
 from fantasize import events
 from fantasize.accounts.models import User
+from fantasize.db import after_commit
 from fantasize.errors import AppError, NotFound, PermissionDenied, ValidationFailed
 from fantasize.extensions import db
-from fantasize.orders import state, stock
+from fantasize.orders import payments, state, stock
 from fantasize.orders.models import Order, OrderEvent, OrderStatus
 
 
@@ -21,13 +22,17 @@ class InvalidTransition(AppError):
     code = "invalid_transition"
 
 
-def get_order_for(user: User, order_id: str, *, lock: bool = False) -> Order:
-    """The order if ``user`` owns it or is staff; "not found" for anyone else (no probing)."""
+def get_order_for(user: User, order_id: str, *, lock: bool = False, manager: bool = False) -> Order:
+    """The order if ``user`` owns it, or if ``manager`` (the caller holds ``orders.manage``); else "not found".
+
+    ``lock`` takes the row lock and re-reads the row, so a decision (cancel, restock) is made on
+    the current status even if this session had loaded the order before.
+    """
     query = select(Order).where(Order.id == order_id)
-    if not user.is_staff:
+    if not manager:
         query = query.where(Order.user_id == user.id)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update().execution_options(populate_existing=True)
     order = db.session.scalar(query)
     if order is None:
         raise NotFound("No such order.")
@@ -67,8 +72,10 @@ def change_status(order: Order, target: str, actor: User, note: str | None = Non
         raise ValidationFailed("Say why, so the shopper understands.", {"note": ["A reason is required."]})
     if target_status in state.RESTOCKING:
         stock.give_back(_demand(order))
-    if target_status in (OrderStatus.CANCELED, OrderStatus.REJECTED) and order.payment_method == "card":
+    if target_status in (OrderStatus.CANCELED, OrderStatus.REJECTED) and order.payment_reference:
         order.payment_status = "voided"
+        reference = order.payment_reference
+        after_commit(db.session(), lambda: payments.gateway().void(reference))
     order.status = target_status.value
     order.history.append(
         OrderEvent(
@@ -94,8 +101,6 @@ def change_status(order: Order, target: str, actor: User, note: str | None = Non
 
 def cancel_by_shopper(user: User, order_id: str, note: str | None = None) -> Order:
     order = get_order_for(user, order_id, lock=True)
-    if order.user_id != user.id and not user.is_staff:
-        raise NotFound("No such order.")
     return change_status(order, OrderStatus.CANCELED, user, note or "Canceled by the shopper", as_staff=False)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask.wrappers import Response
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from fantasize.api.envelope import error_response
@@ -112,7 +113,10 @@ def handle_app_error(error: AppError) -> Response | tuple:
         db.session.commit()
     else:
         db.session.rollback()
-    return _render(error.status, error.code, error.message, error.details)
+    result = _render(error.status, error.code, error.message, error.details)
+    response = result if isinstance(result, Response) else Response(result[0], status=result[1], mimetype="text/html")
+    response.headers.update(error.headers)
+    return response
 
 
 def handle_unexpected(error: Exception) -> Response | tuple:
@@ -123,7 +127,14 @@ def handle_unexpected(error: Exception) -> Response | tuple:
     return _render(500, ERROR_CODES[500], "An unexpected error occurred; it has been logged.", {})
 
 
+def handle_data_error(error: DataError) -> Response | tuple:
+    """The database refused a value (an id beyond its column type, say): the request was at fault."""
+    db.session.rollback()
+    return _render(400, ERROR_CODES[400], "A value in the request is out of range.", {})
+
+
 def init_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -7,6 +7,7 @@ from dataclasses import fields
 import marshmallow as ma
 from flask import url_for
 
+from fantasize.api.fields import Id
 from fantasize.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from fantasize.catalog.cards import Detail
 from fantasize.catalog.listing import SORTS
@@ -123,7 +124,7 @@ class DetailSchema(PackageCardSchema):
 
 
 class MaterialInputSchema(ma.Schema):
-    material_id = ma.fields.Integer(required=True)
+    material_id = Id(required=True)
     percentage = ma.fields.Decimal(load_default=100, validate=ma.validate.Range(min=0, min_inclusive=False, max=100))
 
 
@@ -132,15 +133,15 @@ class ProductInputSchema(ma.Schema):
     description = ma.fields.String(load_default="", validate=ma.validate.Length(max=20000))
     price = ma.fields.Decimal(required=True, validate=ma.validate.Range(min=0, max=100000), places=2)
     stock = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
-    subcategory_id = ma.fields.Integer(required=True)
-    brand_id = ma.fields.Integer(allow_none=True)
-    material_ids = ma.fields.List(ma.fields.Integer())
+    subcategory_id = Id(required=True)
+    brand_id = Id(allow_none=True)
+    material_ids = ma.fields.List(Id())
     materials = ma.fields.List(ma.fields.Nested(MaterialInputSchema))
     active = ma.fields.Boolean(load_default=True)
 
 
 class PackageItemInputSchema(ma.Schema):
-    product_id = ma.fields.Integer(required=True)
+    product_id = Id(required=True)
     quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100))
 
 
@@ -161,7 +162,7 @@ class CategoryNodeSchema(ma.Schema):
 
 class CategoryInputSchema(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
-    parent_id = ma.fields.Integer(allow_none=True, load_default=None)
+    parent_id = Id(allow_none=True, load_default=None)
     description = ma.fields.String(load_default="")
     active = ma.fields.Boolean(load_default=True)
     position = ma.fields.Integer(load_default=0)
@@ -187,8 +188,8 @@ class OfferInputSchema(ma.Schema):
     )
     starts_at = ma.fields.AwareDateTime(required=True, default_timezone=None)
     ends_at = ma.fields.AwareDateTime(required=True)
-    product_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
-    package_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    product_ids = ma.fields.List(Id(), load_default=list)
+    package_ids = ma.fields.List(Id(), load_default=list)
     active = ma.fields.Boolean(load_default=True)
 
 
@@ -202,8 +203,8 @@ class OfferSchema(ma.Schema):
 
 
 class FavoriteInputSchema(ma.Schema):
-    product_id = ma.fields.Integer()
-    package_id = ma.fields.Integer()
+    product_id = Id()
+    package_id = Id()
 
     @ma.validates_schema
     def exactly_one(self, data: dict, **kwargs: object) -> None:

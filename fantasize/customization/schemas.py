@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from fantasize.api.fields import Id
+
 OPTION_TYPES = ("button", "text", "image")
 
 
@@ -56,12 +58,12 @@ class PresetSchema(ma.Schema):
 
 
 class AttachSchema(ma.Schema):
-    preset_id = ma.fields.Integer(required=True)
+    preset_id = Id(required=True)
 
 
 class PreviewSchema(ma.Schema):
-    product_id = ma.fields.Integer()
-    package_id = ma.fields.Integer()
+    product_id = Id()
+    package_id = Id()
     customization = ma.fields.Dict(load_default=dict)
     format = ma.fields.String(load_default="png", validate=ma.validate.OneOf(["png", "webp"]))
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from fantasize.api.fields import Id
 from fantasize.orders.cart import MAX_QUANTITY
 
 
 class AddToCartSchema(ma.Schema):
-    product_id = ma.fields.Integer()
-    package_id = ma.fields.Integer()
+    product_id = Id()
+    package_id = Id()
     quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_QUANTITY))
     customization = ma.fields.Dict(load_default=dict, metadata={"description": "option id → value"})
 
@@ -77,7 +78,7 @@ class GiftSchema(ma.Schema):
 
 
 class CheckoutSchema(ma.Schema):
-    address_id = ma.fields.Integer(load_default=None)
+    address_id = Id(load_default=None)
     address = ma.fields.Nested(AddressInputSchema, load_default=None)
     payment_method = ma.fields.String(required=True, validate=ma.validate.OneOf(["cod", "card"]))
     payment_token = ma.fields.String(

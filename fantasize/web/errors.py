@@ -127,7 +127,7 @@ def handle_unexpected(error: Exception) -> Response | tuple:
     return _render(500, ERROR_CODES[500], "An unexpected error occurred; it has been logged.", {})
 
 
-def handle_data_error(error: DataError) -> Response | tuple:
+def handle_data_error(error: DataError | OverflowError) -> Response | tuple:
     """The database refused a value (an id beyond its column type, say): the request was at fault."""
     db.session.rollback()
     return _render(400, ERROR_CODES[400], "A value in the request is out of range.", {})
@@ -135,6 +135,7 @@ def handle_data_error(error: DataError) -> Response | tuple:
 
 def init_error_handlers(app: Flask) -> None:
     app.register_error_handler(DataError, handle_data_error)
+    app.register_error_handler(OverflowError, handle_data_error)  # SQLite's form of the same refusal
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(Exception, handle_unexpected)

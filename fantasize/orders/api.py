@@ -90,6 +90,7 @@ def _checkout_request(body: dict) -> CheckoutRequest:
         payment_token=body.get("payment_token"),
         gift=Gift(**gift) if gift else None,
         anonymous=body.get("anonymous", False),
+        expected_items_total=body.get("expected_items_total"),
     )
 
 
@@ -105,7 +106,8 @@ def checkout(body: dict):
     """
     key = (request.headers.get("Idempotency-Key") or "").strip()[:120] or None
     order, created = checkout_once(require_api_user(), _checkout_request(body), key, idempotency.fingerprint(body))
-    return order, 201 if created else 200
+    # A replay answers exactly like the first request did, and says that it is one.
+    return order, 201, ({} if created else {"Idempotent-Replayed": "true"})
 
 
 def _manages_orders() -> bool:

@@ -29,6 +29,11 @@ class OutOfStock(AppError):
     code = "out_of_stock"
 
 
+class PricesChanged(AppError):
+    status = 409
+    code = "prices_changed"
+
+
 class EmptyCart(AppError):
     status = 422
     code = "cart_empty"
@@ -52,6 +57,8 @@ class CheckoutRequest:
     payment_token: str | None = None
     gift: Gift | None = None
     anonymous: bool = False
+    # The items' total the shopper was shown; when it no longer matches, nothing is charged.
+    expected_items_total: Decimal | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -157,6 +164,11 @@ def place_order(user: User, request: CheckoutRequest) -> Order:
 
     gift = request.gift
     subtotal = sum((line.line_total for line in cart.lines), Decimal("0.00"))
+    if request.expected_items_total is not None and request.expected_items_total != subtotal:
+        raise PricesChanged(
+            f"Prices changed since you looked: the items now cost {subtotal:.2f}. Please check and confirm again.",
+            {"expected_items_total": [f"Now {subtotal:.2f}."]},
+        )
     wrap_fee = GIFT_WRAP_FEE if gift and gift.wrap else Decimal("0.00")
     total = subtotal + wrap_fee
     special = any(line.special for line in cart.lines)

@@ -74,6 +74,7 @@ class GiftFields(Form):
 
 class CheckoutForm(FlaskForm):
     checkout_token = HiddenField()
+    items_total = HiddenField()  # what the page showed; checked again when placing the order
     address_choice = RadioField("Ship to", choices=[], validate_choice=False)
     address = FormField(AddressFields, label="A new address")
     gift = FormField(GiftFields, label="Gift")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import asdict
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -25,7 +26,7 @@ from fantasize.api.pagination import decode_cursor, encode_cursor
 from fantasize.errors import AppError, NotFound
 from fantasize.extensions import db
 from fantasize.orders import cart, idempotency, services, state
-from fantasize.orders.checkout import GIFT_WRAP_FEE, CheckoutRequest, Gift, OutOfStock
+from fantasize.orders.checkout import GIFT_WRAP_FEE, CheckoutRequest, Gift, OutOfStock, PricesChanged
 from fantasize.orders.forms import NEW_ADDRESS, CheckoutForm, address_choices, attach_checkout_errors
 from fantasize.orders.models import Order, OrderStatus
 from fantasize.orders.payments import PaymentDeclined
@@ -82,7 +83,15 @@ def _checkout_request(form: CheckoutForm) -> CheckoutRequest:
         payment_token=(form.payment_token.data or None) if card else None,
         gift=gift,
         anonymous=bool(form.anonymous.data),
+        expected_items_total=_decimal_or_none(form.items_total.data),
     )
+
+
+def _decimal_or_none(raw: str | None) -> Decimal | None:
+    try:
+        return Decimal(raw) if raw else None
+    except ArithmeticError:
+        return None
 
 
 def _place(user: User, checkout: CheckoutRequest, key: str | None) -> tuple[Order, bool]:
@@ -137,6 +146,7 @@ def checkout() -> Response | tuple[str, int]:
             flash("Your cart is empty: add a gift first.", "info")
             return redirect(url_for("orders.view_cart"), code=303)
         form.checkout_token.data = secrets.token_urlsafe(24)
+        form.items_total.data = f"{cart.view_cart(cart.CartOwner(user_id=user.id)).total:.2f}"
         form.address_choice.data = str(saved[0].id) if saved else NEW_ADDRESS
         return _render_checkout(form, saved)
 
@@ -156,6 +166,10 @@ def checkout() -> Response | tuple[str, int]:
         return _render_checkout(form, saved, 422)
     except OutOfStock as error:
         return _render_checkout(form, saved, 409, shortages=_out_of_stock_lines(error))
+    except PricesChanged as error:
+        form.items_total.data = f"{cart.view_cart(cart.CartOwner(user_id=user.id)).total:.2f}"
+        form.form_errors.append(error.message)
+        return _render_checkout(form, saved, 409)
     except NotFound as error:  # a saved address that is not (or no longer) the shopper's
         form.address_choice.errors = [*list(form.address_choice.errors or []), error.message]
         return _render_checkout(form, saved, 422)

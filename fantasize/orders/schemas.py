@@ -88,6 +88,13 @@ class CheckoutSchema(ma.Schema):
     )
     gift = ma.fields.Nested(GiftSchema, load_default=None)
     anonymous = ma.fields.Boolean(load_default=False)
+    expected_items_total = ma.fields.Decimal(
+        load_default=None,
+        places=2,
+        metadata={
+            "description": "The items' total the shopper saw; a different current total answers 409 prices_changed"
+        },
+    )
 
 
 class OrderLineSchema(ma.Schema):

@@ -185,3 +185,16 @@ def test_events_are_published_after_commit_only(client, shopper, shelf):
         assert heard == [("order.created", True)]
     finally:
         unsubscribe("order.created", listener)
+
+
+def test_a_price_change_since_the_shopper_looked_is_a_409_and_nothing_is_charged(client, shopper, shelf):
+    _, auth = shopper
+    add(client, auth, product=shelf["mug"], quantity=2)
+    shown = client.get("/api/v2/cart", headers=auth).get_json()["data"]["total"]
+    OfferFactory(percent=Decimal("10"), products=[shelf["mug"]])  # an offer starts in between
+    response = checkout(client, auth, expected_items_total=shown, payment_method="card", payment_token="tok_visa")
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "prices_changed"
+    assert _stock(Product, shelf["mug"].id) == 10
+    again = checkout(client, auth, expected_items_total="18.00", payment_method="card", payment_token="tok_visa")
+    assert again.status_code == 201

@@ -100,7 +100,6 @@ def test_the_same_idempotency_key_sent_ten_times_at_once_makes_one_order(app):
     db.session.commit()
     auth = {**bearer(issue_access_token(user)), "Idempotency-Key": "double-click-42"}
     results = _checkout_all_at_once(app, [auth] * 10)
-    assert results[201] == 1
-    assert set(results) <= {201, 200, 409}  # replays of the finished order, or "still running"
+    assert set(results) <= {201, 409}  # the order (first or replayed), or "still running"
     assert db.session.scalar(select(func.count(Order.id))) == 1
     assert _stock(Product, product.id) == 99

@@ -118,9 +118,10 @@ def test_the_same_idempotency_key_returns_the_same_order(client, shopper, shelf)
     add(client, auth, product=shelf["mug"])
     first = checkout(client, auth, key="order-abc-1")
     again = checkout(client, auth, key="order-abc-1")
-    assert first.status_code == 201
-    assert again.status_code == 200
-    assert again.get_json()["data"]["id"] == first.get_json()["data"]["id"]
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    assert again.get_json()["data"] == first.get_json()["data"]
     assert db.session.scalar(select(func.count(Order.id))) == 1
 
 
@@ -173,3 +174,17 @@ def test_a_review_after_delivery_is_a_verified_purchase(client, shopper, shelf):
     assert verified.get_json()["data"]["verified_purchase"] is True
     unverified = client.post(f"/api/v2/products/{shelf['candle'].id}/reviews", json={"rating": 4}, headers=auth)
     assert unverified.get_json()["data"]["verified_purchase"] is False
+
+
+def test_a_return_gives_the_stock_back(client, shopper, staff, shelf):
+    _, auth = shopper
+    _, staff_auth = staff
+    order = _order_in(client, auth, shelf, OrderStatus.DELIVERED)
+    db.session.expire_all()
+    assert db.session.get(Product, shelf["mug"].id).stock == 9
+    response = client.patch(
+        f"/api/v2/admin/orders/{order['id']}/status", json={"status": "returned", "note": "Wrong size"}, headers=staff_auth
+    )
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Product, shelf["mug"].id).stock == 10

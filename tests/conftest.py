@@ -67,7 +67,7 @@ def _require_services(request: pytest.FixtureRequest) -> None:
         if missing and REQUIRE_SERVICES:
             pytest.fail(f"REQUIRE_SERVICES=1 but this test {missing}")
         if missing:
-            pytest.skip(missing)
+            pytest.skip(f"{missing}; with REQUIRE_SERVICES=1 this fails instead")
 
 
 def _database_settings(tmp_root: Path) -> tuple[dict, str | None]:

@@ -183,7 +183,9 @@ def test_a_return_gives_the_stock_back(client, shopper, staff, shelf):
     db.session.expire_all()
     assert db.session.get(Product, shelf["mug"].id).stock == 9
     response = client.patch(
-        f"/api/v2/admin/orders/{order['id']}/status", json={"status": "returned", "note": "Wrong size"}, headers=staff_auth
+        f"/api/v2/admin/orders/{order['id']}/status",
+        json={"status": "returned", "note": "Wrong size"},
+        headers=staff_auth,
     )
     assert response.status_code == 200
     db.session.expire_all()

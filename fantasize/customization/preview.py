@@ -55,7 +55,8 @@ def _engrave(canvas: Image.Image, text: str) -> None:
     font = _font(size)
     box = draw.textbbox((0, 0), text, font=font)
     width, height = box[2] - box[0], box[3] - box[1]
-    x, y = (WIDTH - width) // 2, HEIGHT - height - 70
+    # Below the centre, where product photos usually show the object rather than a caption.
+    x, y = (WIDTH - width) // 2, int(HEIGHT * 0.6) - height // 2
     draw.rounded_rectangle((x - 24, y - 18, x + width + 24, y + height + 26), radius=18, fill=(255, 255, 255, 170))
     draw.text((x + 2, y + 2), text, font=font, fill=(255, 255, 255, 200))  # the engraving's highlight
     draw.text((x, y), text, font=font, fill=(70, 52, 40, 255))

@@ -54,6 +54,11 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     install_session_hooks()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from fantasize.db import enforce_sqlite_foreign_keys
+
+        with app.app_context():
+            enforce_sqlite_foreign_keys(db.engine)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -85,3 +85,15 @@ def install_session_hooks() -> None:
     if not event.contains(Session, "after_commit", _run_after_commit):
         event.listen(Session, "after_commit", _run_after_commit)
         event.listen(Session, "after_rollback", _discard_after_commit)
+
+
+def enforce_sqlite_foreign_keys(engine: object) -> None:
+    """SQLite ignores foreign keys unless asked, per connection: ask, so it cascades like PostgreSQL."""
+
+    def on_connect(dbapi_connection: object, _record: object) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    if not event.contains(engine, "connect", on_connect):
+        event.listen(engine, "connect", on_connect)

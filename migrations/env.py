@@ -48,6 +48,10 @@ def run_migrations_online() -> None:
 
     conf_args.setdefault("include_object", include_object)
     with target_db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations rebuild tables; with foreign keys on, dropping the old copy would cascade.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the implicit transaction, so Alembic's own commits
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()

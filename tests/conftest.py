@@ -125,13 +125,18 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 def _truncate_all(app: Flask) -> None:
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as connection:
-        if db.engine.dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
             quoted = ", ".join(f'"{name}"' for name in tables)
             connection.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                connection.execute(sa.text(f'DELETE FROM "{name}"'))
+        return
+    with db.engine.connect() as connection:
+        # Self-references (subcategories) make row order matter; switch checks off while emptying.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        for name in tables:
+            connection.execute(sa.text(f'DELETE FROM "{name}"'))
+        connection.commit()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 @pytest.fixture(autouse=True)

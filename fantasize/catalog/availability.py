@@ -13,7 +13,7 @@ def component_limits(package_ids: list[int]) -> dict[int, int]:
     if not package_ids:
         return {}
     rows = db.session.execute(
-        select(PackageItem.package_id, func.min(Product.stock / PackageItem.quantity))
+        select(PackageItem.package_id, func.min(Product.stock // PackageItem.quantity))
         .join(Product, Product.id == PackageItem.product_id)
         .where(PackageItem.package_id.in_(package_ids))
         .group_by(PackageItem.package_id)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import delete, select
 
 from fantasize.catalog.cards import Card
 from fantasize.catalog.listing import build_cards, load_options
 from fantasize.catalog.models import Favorite, Package, Product
-from fantasize.db import utcnow
+from fantasize.db import newest_first_page, utcnow
 from fantasize.errors import NotFound
 from fantasize.extensions import db
 
@@ -38,15 +38,7 @@ def favorite_ids(user_id: str) -> set[tuple[str, int]]:
 
 def list_favorites(user_id: str, limit: int, after: list | None = None) -> tuple[list[Card], list | None]:
     """The user's favorites, newest first, as cards (a fixed number of queries per page)."""
-    query = select(Favorite).where(Favorite.user_id == user_id)
-    if after:
-        from datetime import datetime
-
-        at, last_id = datetime.fromisoformat(after[0]), int(after[1])
-        query = query.where(or_(Favorite.created_at < at, and_(Favorite.created_at == at, Favorite.id < last_id)))
-    rows = list(db.session.scalars(query.order_by(Favorite.created_at.desc(), Favorite.id.desc()).limit(limit + 1)))
-    next_key = [rows[limit - 1].created_at.isoformat(), rows[limit - 1].id] if len(rows) > limit else None
-    rows = rows[:limit]
+    rows, next_key = newest_first_page(select(Favorite).where(Favorite.user_id == user_id), Favorite, limit, after)
     product_ids = [r.product_id for r in rows if r.product_id]
     package_ids = [r.package_id for r in rows if r.package_id]
     products = db.session.scalars(

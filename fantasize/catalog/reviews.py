@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from fantasize.catalog.cache import invalidate_catalog
 from fantasize.catalog.models import Package, Product, Review
 from fantasize.catalog.sanitize import clean_plain_text
+from fantasize.db import newest_first_page
 from fantasize.errors import Conflict, NotFound, ValidationFailed
 from fantasize.extensions import db
 
@@ -75,11 +76,4 @@ def _refresh_rating(kind: str, item_id: int) -> None:
 def list_reviews(kind: str, item_id: int, limit: int, after: list | None = None) -> tuple[list[Review], list | None]:
     owner = _owner_column(kind)
     query = select(Review).options(joinedload(Review.author)).where(owner == item_id)
-    if after:
-        from datetime import datetime
-
-        at, last_id = datetime.fromisoformat(after[0]), int(after[1])
-        query = query.where(or_(Review.created_at < at, and_(Review.created_at == at, Review.id < last_id)))
-    rows = list(db.session.scalars(query.order_by(Review.created_at.desc(), Review.id.desc()).limit(limit + 1)))
-    next_key = [rows[limit - 1].created_at.isoformat(), rows[limit - 1].id] if len(rows) > limit else None
-    return rows[:limit], next_key
+    return newest_first_page(query, Review, limit, after)

@@ -6,11 +6,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from fantasize import events
 from fantasize.accounts.models import User
-from fantasize.db import after_commit
+from fantasize.db import after_commit, newest_first_page
 from fantasize.errors import AppError, NotFound, PermissionDenied, ValidationFailed
 from fantasize.extensions import db
 from fantasize.orders import payments, state, stock
@@ -123,21 +123,8 @@ class OrderFilters:
     has_customization: bool | None = None
 
 
-def _keyset(query, after: list | None):
-    if after:
-        at, last_id = datetime.fromisoformat(after[0]), str(after[1])
-        query = query.where(or_(Order.created_at < at, and_(Order.created_at == at, Order.id < last_id)))
-    return query.order_by(Order.created_at.desc(), Order.id.desc())
-
-
-def _page(query, limit: int, after: list | None) -> tuple[list[Order], list | None]:
-    rows = list(db.session.scalars(_keyset(query, after).limit(limit + 1)))
-    next_key = [rows[limit - 1].created_at.isoformat(), rows[limit - 1].id] if len(rows) > limit else None
-    return rows[:limit], next_key
-
-
 def list_orders_of(user: User, limit: int, after: list | None = None) -> tuple[list[Order], list | None]:
-    return _page(select(Order).where(Order.user_id == user.id), limit, after)
+    return newest_first_page(select(Order).where(Order.user_id == user.id), Order, limit, after)
 
 
 def list_orders_for_staff(
@@ -155,7 +142,7 @@ def list_orders_for_staff(
         query = query.where(Order.created_at < filters.date_to)
     if filters.has_customization is not None:
         query = query.where(Order.customized.is_(filters.has_customization))
-    return _page(query, limit, after)
+    return newest_first_page(query, Order, limit, after)
 
 
 BOUGHT_STATUSES = (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED)

@@ -190,3 +190,24 @@ def test_a_return_gives_the_stock_back(client, shopper, staff, shelf):
     assert response.status_code == 200
     db.session.expire_all()
     assert db.session.get(Product, shelf["mug"].id).stock == 10
+
+
+def test_order_pages_walk_newest_first_and_refuse_a_cursor_from_another_list(client, shopper, shelf):
+    from fantasize.api.pagination import encode_cursor
+
+    _, auth = shopper
+    ids = []
+    for _ in range(3):
+        add(client, auth, product=shelf["mug"])
+        ids.append(checkout(client, auth).get_json()["data"]["id"])
+    seen, cursor = [], None
+    while True:
+        url = "/api/v2/orders?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        body = client.get(url, headers=auth).get_json()
+        seen += [order["id"] for order in body["data"]]
+        cursor = body["meta"]["pagination"]["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == list(reversed(ids))
+    product_list_cursor = encode_cursor(["price", "10.00", 3])
+    assert client.get(f"/api/v2/orders?cursor={product_list_cursor}", headers=auth).status_code == 422

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from fantasize import events
 from fantasize.accounts.addresses import ADDRESS_FIELDS, get_address
@@ -16,8 +16,8 @@ from fantasize.accounts.models import User
 from fantasize.errors import AppError, ValidationFailed
 from fantasize.extensions import db
 from fantasize.orders import payments, stock
-from fantasize.orders.cart import CartOwner, CartView, get_cart, view_cart
-from fantasize.orders.models import Cart, Order, OrderEvent, OrderLine, OrderStatus
+from fantasize.orders.cart import CartOwner, CartView, view_cart
+from fantasize.orders.models import Cart, CartItem, Order, OrderEvent, OrderLine, OrderStatus
 
 GIFT_WRAP_FEE = Decimal("3.50")
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -133,7 +133,7 @@ def place_order(user: User, request: CheckoutRequest) -> Order:
     owner = CartOwner(user_id=user.id)
     # One checkout per cart at a time: a second tab (or a retry with a new key) waits here,
     # then finds the cart empty.
-    db.session.execute(select(Cart.id).where(Cart.user_id == user.id).with_for_update())
+    cart_id = db.session.scalar(select(Cart.id).where(Cart.user_id == user.id).with_for_update())
     cart = view_cart(owner)
     _check_cart(cart)
     _check_gift(request.gift)
@@ -208,9 +208,7 @@ def place_order(user: User, request: CheckoutRequest) -> Order:
     order.history.append(OrderEvent(actor_id=user.id, from_status=None, to_status=order.status, note="Order placed"))
 
     db.session.add(order)
-    cart_row = get_cart(owner)
-    for line in list(cart_row.items):
-        db.session.delete(line)
+    db.session.execute(delete(CartItem).where(CartItem.cart_id == cart_id))
     db.session.flush()  # constraint failures surface before any card is charged
     if request.payment_method == "card":
         authorization = payments.gateway().authorize(total, order.currency, request.payment_token)

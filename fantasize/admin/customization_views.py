@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.wrappers import Response
-from sqlalchemy import delete, func, literal, select, union_all
+from sqlalchemy import func, literal, select, union_all
 from wtforms import SelectChoice
 
 from fantasize.accounts.permissions import permission_required
@@ -30,7 +30,6 @@ from fantasize.admin.customization_forms import (
     option_values,
     preset_form,
 )
-from fantasize.catalog.cache import invalidate_catalog
 from fantasize.catalog.models import Package, Product
 from fantasize.customization import services
 from fantasize.customization.models import CustomizationOption, CustomizationPreset, PresetAttachment
@@ -189,7 +188,7 @@ def _attachments(kind: str, item_id: int) -> list[PresetAttachment]:
 def _attach_form(attached: list[PresetAttachment], submitted: bool = False) -> AttachForm:
     form = AttachForm() if submitted else AttachForm(formdata=None)
     taken = {attachment.preset_id for attachment in attached}
-    presets = db.session.scalars(select(CustomizationPreset).order_by(func.lower(CustomizationPreset.name)))
+    presets = services.list_presets()
     form.preset_id.choices = [
         SelectChoice(
             str(preset.id), f"{preset.name} ({len(preset.options)} option{'' if len(preset.options) == 1 else 's'})"
@@ -399,9 +398,5 @@ def preset_delete(preset_id: int) -> Response:
     """Delete a preset, its options and its attachments (the items keep their own options)."""
     preset = services.get_preset(preset_id)
     name = preset.name
-    # Attachments are removed here, not left to ON DELETE CASCADE (SQLite does not enforce foreign keys).
-    db.session.execute(delete(PresetAttachment).where(PresetAttachment.preset_id == preset.id))
-    db.session.delete(preset)  # its options go with it (relationship cascade)
-    db.session.flush()
-    invalidate_catalog()
+    services.delete_preset(preset)
     return _done(f"Preset “{name}” deleted.", url_for(".index"), "info")

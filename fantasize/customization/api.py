@@ -69,11 +69,7 @@ def delete_option(option_id: int):
 @permission_required("catalog.write")
 @bp.response(200, PresetSchema(many=True))
 def list_presets():
-    from sqlalchemy import select
-
-    from fantasize.customization.models import CustomizationPreset
-
-    return list(db.session.scalars(select(CustomizationPreset).order_by(CustomizationPreset.name)))
+    return services.list_presets()
 
 
 @bp.post("/customization-presets")

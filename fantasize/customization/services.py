@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from fantasize.catalog.models import Package, Product
 from fantasize.customization.models import CustomerUpload, CustomizationOption, CustomizationPreset, PresetAttachment
@@ -139,11 +139,24 @@ def save_preset(preset: CustomizationPreset | None, values: dict[str, Any]) -> C
     return preset
 
 
+def list_presets() -> list[CustomizationPreset]:
+    """Every preset by name, with its options (loaded with one more query)."""
+    return list(db.session.scalars(select(CustomizationPreset).order_by(func.lower(CustomizationPreset.name))))
+
+
 def get_preset(preset_id: int) -> CustomizationPreset:
     preset = db.session.get(CustomizationPreset, preset_id)
     if preset is None:
         raise NotFound("No such preset.")
     return preset
+
+
+def delete_preset(preset: CustomizationPreset) -> None:
+    """Delete a preset with its options; items it was attached to keep their own options."""
+    db.session.execute(delete(PresetAttachment).where(PresetAttachment.preset_id == preset.id))
+    db.session.delete(preset)  # its options go with it (relationship cascade)
+    db.session.flush()
+    _invalidate()
 
 
 def attach_preset(preset: CustomizationPreset, kind: str, item_id: int) -> None:

@@ -12,10 +12,9 @@ from fantasize.catalog.cache import invalidate_catalog
 from fantasize.catalog.models import Media, Package, Product
 from fantasize.errors import NotFound
 from fantasize.extensions import db
-from fantasize.media.images import CleanImage, clean_image
+from fantasize.media.images import PRODUCT_MEDIA, CleanImage, clean_image
 from fantasize.media.storage import storage
 
-FULL_SIDE = 1600
 THUMB_SIDE = 480
 
 
@@ -29,7 +28,7 @@ def _thumbnail(image: CleanImage) -> bytes:
 
 def add_media(item: Product | Package, raw: bytes, alt_text: str = "") -> Media:
     max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-    image = clean_image(raw, max_bytes=max_bytes, field="file", max_side=FULL_SIDE)
+    image = clean_image(raw, max_bytes=max_bytes, field="file", purpose=PRODUCT_MEDIA)
     folder = "products" if isinstance(item, Product) else "packages"
     store = storage()
     path = store.save(folder, image.data, image.extension)

@@ -13,10 +13,8 @@ from fantasize.accounts.models import User
 from fantasize.customization.models import CustomerUpload
 from fantasize.errors import AppError, NotFound
 from fantasize.extensions import db, limiter
-from fantasize.media.images import clean_image
+from fantasize.media.images import CUSTOMER_PHOTO, clean_image
 from fantasize.media.storage import storage
-
-MAX_SIDE = 3000  # plenty for printing on a mug or a frame
 
 
 class TooManyUploads(AppError):
@@ -41,7 +39,7 @@ def _check_quota(user: User) -> None:
 def store_upload(user: User, raw: bytes) -> CustomerUpload:
     _check_quota(user)
     max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-    image = clean_image(raw, max_bytes=max_bytes, field="file", max_side=MAX_SIDE)
+    image = clean_image(raw, max_bytes=max_bytes, field="file", purpose=CUSTOMER_PHOTO)
     path = storage().save("customer", image.data, image.extension)
     upload = CustomerUpload(
         token=secrets.token_urlsafe(24),

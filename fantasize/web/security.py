@@ -1,8 +1,10 @@
-"""Security headers and CSRF for browser routes."""
+"""Security headers, caching of personal responses, and CSRF for browser routes."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+import re
+
+from flask import Flask, current_app, g, request
 from flask.wrappers import Response
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -22,6 +24,37 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+# Browser pages that are personal whoever asks (sign-in forms, a guest's cart, password reset links).
+PERSONAL_PAGE_PREFIXES = ("/account", "/login", "/logout", "/register", "/password", "/auth/", "/cart", "/checkout")
+# API endpoints that hand out credentials (token pairs, recovery codes) to callers not yet signed in.
+_API_AUTH_PATH = re.compile(r"^/api/v\d+/auth(/|$)")
+
+
+def _is_personal() -> bool:
+    """Whether this response is made for one person, so no cache (browser or shared) may keep it.
+
+    API: any call with a credential (``g.principal``) and every ``/auth`` endpoint; the session is
+    not read (in Flask 3.1 merely touching it adds ``Vary: Cookie``). Pages: account, sign-in and
+    cart paths, and any page that loaded a signed-in user (Flask-Login keeps it in
+    ``g._login_user``); a page that never asked who is signed in (a static file, say) is not
+    personal, and asking here would cost a user query on every such request.
+    """
+    path = request.path
+    if path.startswith("/api/"):
+        return g.get("principal") is not None or bool(_API_AUTH_PATH.match(path))
+    if path.startswith(PERSONAL_PAGE_PREFIXES):
+        return True
+    user = g.get("_login_user")
+    return bool(user is not None and user.is_authenticated)
+
+
+def forbid_caching_personal_responses(response: Response) -> Response:
+    """``Cache-Control: no-store`` on personal responses, unless the view chose ``private`` caching itself."""
+    if _is_personal() and not (response.cache_control.no_store or response.cache_control.private):
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def set_security_headers(response: Response) -> Response:
@@ -57,3 +90,4 @@ def init_security(app: Flask) -> None:
     app.before_request(reject_oversized_bodies)
     app.before_request(protect_browser_forms)
     app.after_request(set_security_headers)
+    app.after_request(forbid_caching_personal_responses)

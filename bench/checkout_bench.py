@@ -30,7 +30,7 @@ from flask_migrate import upgrade
 from config import TestConfig, normalize_database_url
 from fantasize import create_app
 from fantasize.accounts.models import User
-from fantasize.accounts.tokens import issue_access_token
+from fantasize.accounts.tokens import issue_token_pair
 from fantasize.catalog.models import Category, Product
 from fantasize.extensions import db
 
@@ -80,7 +80,9 @@ def setup(app, buyers: int) -> tuple[list[str], list[int], int]:
         users = [User(email=f"buyer{n}@bench.example.com", role="customer") for n in range(buyers)]
         db.session.add_all(products + users)
         db.session.commit()
-        return [issue_access_token(u) for u in users], [p.id for p in products[:-1]], products[-1].id
+        tokens = [issue_token_pair(u).access_token for u in users]
+        db.session.commit()
+        return tokens, [p.id for p in products[:-1]], products[-1].id
 
 
 def run(app, tokens: list[str], product_of, seconds: float) -> tuple[list[float], int]:

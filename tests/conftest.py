@@ -169,8 +169,12 @@ def login(client: FlaskClient):
     """``login(user)`` signs ``client`` in as ``user`` (a browser session) and returns it."""
 
     def _login(user) -> FlaskClient:
+        from fantasize.accounts.sign_ins import BROWSER, start_sign_in
+
+        sign_in = start_sign_in(user, BROWSER)
+        db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = sign_in.id
             session["_fresh"] = True
         return client
 

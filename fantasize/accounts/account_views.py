@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask.wrappers import Response
-from flask_login import current_user, login_user
+from flask_login import current_user
 from wtforms import SelectChoice
 
 from fantasize.accounts import addresses as address_service
-from fantasize.accounts import api_keys, services
+from fantasize.accounts import api_keys, services, sign_ins
 from fantasize.accounts.forms import (
     AddressForm,
     ApiKeyScopesForm,
     AvatarForm,
+    ConfirmIdentityForm,
     MfaConfirmForm,
     MfaDisableForm,
     PasswordChangeForm,
@@ -24,7 +28,7 @@ from fantasize.errors import AppError
 from fantasize.extensions import db, limiter
 from fantasize.media.images import AVATAR, clean_image
 from fantasize.media.storage import storage
-from fantasize.web.forms import attach_errors
+from fantasize.web.forms import attach_errors, safe_next_url
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -159,6 +163,49 @@ def delete_address(address_id: int) -> Response:
 # --- security --------------------------------------------------------------------------
 
 
+def recent_sign_in_required(view: Callable) -> Callable:
+    """Security settings need a recent proof of identity; send the user to confirm it first."""
+
+    @wraps(view)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        if not sign_ins.is_recent(_me().current_sign_in):
+            flash("For your safety, confirm it's you before changing security settings.", "info")
+            return redirect(url_for("account.confirm_identity", next=url_for("account.security")), code=303)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@login_required
+def confirm_identity() -> str | Response | tuple[str, int]:
+    user = _me()
+    form = ConfirmIdentityForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            services.reauthenticate(
+                user, user.current_sign_in, form.password.data, form.otp.data, ip=request.remote_addr
+            )
+        except AppError as error:
+            if error.keep_changes:
+                db.session.commit()  # the failed attempt stays in the audit log
+            else:
+                db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            return redirect(safe_next_url(form.next.data, url_for("account.security")), code=303)
+    status = 422 if form.errors or form.form_errors else 200
+    minutes = int(sign_ins.RECENT_AUTHENTICATION.total_seconds() // 60)
+    return render_template(
+        "accounts/confirm_identity.html",
+        form=form,
+        minutes=minutes,
+        has_password=bool(user.password_hash),
+        mfa_enabled=user.mfa_enabled,
+    ), status
+
+
 def _key_form() -> ApiKeyScopesForm:
     form = ApiKeyScopesForm()
     allowed = sorted(role_permissions(_me()))
@@ -185,43 +232,49 @@ def _security_page(status: int = 200, **forms: object) -> tuple[str, int]:
 
 @bp.get("/security")
 @login_required
+@recent_sign_in_required
 def security() -> tuple[str, int]:
     return _security_page()
 
 
 @bp.post("/password")
 @login_required
+@recent_sign_in_required
 def change_password() -> str | Response | tuple[str, int]:
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        user = _me()
         try:
-            services.change_password(_me(), form.current_password.data, form.new_password.data, ip=request.remote_addr)
+            services.change_password(
+                user, form.current_password.data, form.new_password.data, user.current_sign_in, ip=request.remote_addr
+            )
         except AppError as error:
             db.session.rollback()
             attach_errors(form, error)
         else:
             db.session.commit()
-            login_user(_me())  # this browser stays signed in; every other session ends
-            flash("Password changed. Other devices have been signed out.", "success")
+            flash("Password changed. Other devices and API keys have been signed out.", "success")
             return redirect(url_for("account.security"), code=303)
     return _security_page(422, password_form=form)
 
 
 @bp.post("/mfa/start")
 @login_required
+@recent_sign_in_required
 def start_mfa() -> Response:
-    services.begin_mfa_setup(_me())
+    services.begin_mfa_setup(_me(), _me().current_sign_in)
     db.session.commit()
     return redirect(url_for("account.security") + "#mfa", code=303)
 
 
 @bp.post("/mfa/confirm")
 @login_required
+@recent_sign_in_required
 def confirm_mfa() -> str | Response | tuple[str, int]:
     form = MfaConfirmForm()
     if form.validate_on_submit():
         try:
-            codes = services.confirm_mfa_setup(_me(), form.otp.data, ip=request.remote_addr)
+            codes = services.confirm_mfa_setup(_me(), form.otp.data, _me().current_sign_in, ip=request.remote_addr)
         except AppError as error:
             db.session.rollback()
             attach_errors(form, error)
@@ -235,11 +288,15 @@ def confirm_mfa() -> str | Response | tuple[str, int]:
 
 @bp.post("/mfa/disable")
 @login_required
+@recent_sign_in_required
 def disable_mfa() -> str | Response | tuple[str, int]:
     form = MfaDisableForm()
     if form.validate_on_submit():
+        user = _me()
         try:
-            services.disable_mfa(_me(), form.password.data or "", form.otp.data, ip=request.remote_addr)
+            services.disable_mfa(
+                user, form.password.data or "", form.otp.data, user.current_sign_in, ip=request.remote_addr
+            )
         except AppError as error:
             db.session.rollback()
             attach_errors(form, error)
@@ -252,11 +309,15 @@ def disable_mfa() -> str | Response | tuple[str, int]:
 
 @bp.post("/api-keys")
 @login_required
+@recent_sign_in_required
 def create_api_key() -> str | Response | tuple[str, int]:
     form = _key_form()
     if form.validate_on_submit():
+        user = _me()
         try:
-            _, plain = api_keys.create_api_key(_me(), form.name.data, form.scopes.data or [], ip=request.remote_addr)
+            _, plain = api_keys.create_api_key(
+                user, form.name.data, form.scopes.data or [], sign_in=user.current_sign_in, ip=request.remote_addr
+            )
         except AppError as error:
             db.session.rollback()
             attach_errors(form, error)

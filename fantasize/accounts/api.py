@@ -20,6 +20,7 @@ from fantasize.accounts.schemas import (
     OAuthExchangeSchema,
     OtpSchema,
     ProfileUpdateSchema,
+    ReauthenticateSchema,
     RecoveryCodesSchema,
     RefreshSchema,
     RegisteredSchema,
@@ -30,7 +31,6 @@ from fantasize.accounts.schemas import (
     UserListQuerySchema,
     UserSchema,
 )
-from fantasize.accounts.views import send_reset_email
 from fantasize.admin import services as admin_services
 from fantasize.api.auth import require_api_user, require_interactive_user
 from fantasize.api.envelope import ApiBlueprint
@@ -38,13 +38,8 @@ from fantasize.api.pagination import decode_cursor, encode_cursor, set_paginatio
 from fantasize.extensions import db
 
 auth_bp = ApiBlueprint("auth", __name__, description="Sign-up, sign-in, tokens, MFA and password reset")
-me_bp = ApiBlueprint("me", __name__, description="The signed-in user's profile and addresses")
+me_bp = ApiBlueprint("me", __name__, description="The signed-in user's profile and addresses", signed_in=True)
 admin_users_bp = ApiBlueprint("admin_users", __name__, description="Users and roles (admin)")
-
-
-@me_bp.before_request
-def _signed_in_only() -> None:
-    require_api_user()  # 401 before any input is even parsed
 
 
 def _ip() -> str | None:
@@ -88,7 +83,7 @@ def refresh(body: dict):
 @auth_bp.arguments(RefreshSchema)
 @auth_bp.response(200, MessageSchema)
 def logout(body: dict):
-    """Revoke the refresh token (and its family)."""
+    """End the sign-in of this refresh token: it, its successors and its access tokens stop working."""
     tokens.revoke_refresh_token(body["refresh_token"])
     db.session.commit()
     return {"message": "Signed out."}
@@ -100,7 +95,8 @@ def logout(body: dict):
 @auth_bp.response(200, MfaSetupSchema)
 def mfa_setup():
     """Start TOTP enrolment: returns the secret and an otpauth:// URI for a QR code."""
-    enrolment = services.begin_mfa_setup(require_interactive_user())
+    user = require_interactive_user()
+    enrolment = services.begin_mfa_setup(user, user.current_sign_in)
     db.session.commit()
     return enrolment
 
@@ -112,7 +108,8 @@ def mfa_setup():
 @auth_bp.response(200, RecoveryCodesSchema)
 def mfa_verify(body: dict):
     """Confirm enrolment with a code; returns one-time recovery codes (shown once)."""
-    codes = services.confirm_mfa_setup(require_interactive_user(), body["otp"], ip=_ip())
+    user = require_interactive_user()
+    codes = services.confirm_mfa_setup(user, body["otp"], user.current_sign_in, ip=_ip())
     db.session.commit()
     return {"recovery_codes": codes}
 
@@ -123,7 +120,8 @@ def mfa_verify(body: dict):
 @auth_bp.arguments(MfaDisableSchema)
 @auth_bp.response(200, MessageSchema)
 def mfa_disable(body: dict):
-    services.disable_mfa(require_interactive_user(), body.get("password", ""), body["otp"], ip=_ip())
+    user = require_interactive_user()
+    services.disable_mfa(user, body.get("password", ""), body["otp"], user.current_sign_in, ip=_ip())
     db.session.commit()
     return {"message": "Two-factor authentication is off."}
 
@@ -134,7 +132,7 @@ def mfa_disable(body: dict):
 @auth_bp.response(202, MessageSchema)
 def password_forgot(body: dict):
     """E-mail a reset link if the account exists; the answer is the same either way."""
-    send_reset_email(body["email"])
+    services.request_password_reset(body["email"])
     db.session.commit()
     return {"message": "If an account uses that address, a reset link is on its way."}
 
@@ -147,6 +145,23 @@ def password_reset(body: dict):
     services.reset_password(body["token"], body["password"], ip=_ip())
     db.session.commit()
     return {"message": "Password changed; sign in with the new one."}
+
+
+@auth_bp.post("/reauthenticate")
+@login_required
+@auth_rate_limited(account_key=by_caller)
+@auth_bp.arguments(ReauthenticateSchema)
+@auth_bp.response(200, MessageSchema)
+def reauthenticate(body: dict):
+    """Confirm your identity again (password, or a TOTP code when MFA is on) before sensitive changes.
+
+    MFA set-up and disabling answer 403 `reauthentication_required` when the sign-in's last proof
+    of identity is older than a few minutes.
+    """
+    user = require_interactive_user()
+    services.reauthenticate(user, user.current_sign_in, body.get("password"), body.get("otp"), ip=_ip())
+    db.session.commit()
+    return {"message": "Confirmed; sensitive changes are open for a few minutes."}
 
 
 @auth_bp.post("/oauth/<provider>")

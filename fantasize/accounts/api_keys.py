@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from fantasize.accounts.models import ApiKey, User
+from fantasize.accounts import sign_ins
+from fantasize.accounts.models import ApiKey, AuthSession, User
 from fantasize.accounts.permissions import role_permissions
 from fantasize.accounts.secrets import new_token, token_hash
 from fantasize.audit import services as audit
@@ -19,8 +20,11 @@ MAX_KEYS_PER_USER = 10
 LAST_USED_PRECISION = timedelta(minutes=1)  # don't write on every request
 
 
-def create_api_key(user: User, name: str, scopes: list[str], *, ip: str | None = None) -> tuple[ApiKey, str]:
-    """A new key and its plain value (the only time it is ever available)."""
+def create_api_key(
+    user: User, name: str, scopes: list[str], *, sign_in: AuthSession | None, ip: str | None = None
+) -> tuple[ApiKey, str]:
+    """A new key and its plain value (the only time it is ever available); needs a recent sign-in."""
+    sign_ins.require_recent_authentication(sign_in)
     name = name.strip()
     if not name:
         raise ValidationFailed("Give the key a name.", {"name": ["Required."]})

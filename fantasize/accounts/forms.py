@@ -144,3 +144,15 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ApiKeyScopesForm(ApiKeyForm):
     scopes = MultiCheckboxField("Permissions", choices=[], validate_choice=True)
+
+
+class ConfirmIdentityForm(FlaskForm):
+    """Re-authentication before a sensitive change: the password, or a code when MFA is on."""
+
+    password = PasswordField("Password", validators=[Optional(), Length(max=MAX_LENGTH)])
+    otp = StringField(
+        "Or a code from your authenticator app",
+        validators=[Optional(), Length(min=6, max=12)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    next = HiddenField()

@@ -14,7 +14,8 @@ import qrcode
 import qrcode.image.svg
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fantasize.accounts.models import RecoveryCode, User
 from fantasize.accounts.secrets import token_hash
@@ -73,11 +74,23 @@ def matching_step(secret: str, code: str, now: datetime | None = None) -> int | 
 
 
 def verify_totp(user: User, secret: str, code: str) -> bool:
-    """Check a TOTP code and remember its step, so the same code is never accepted twice."""
+    """Check a TOTP code and claim its time step, so the same code is never accepted twice.
+
+    The claim is one conditional UPDATE: of parallel requests with one code, the first holds
+    the row until it commits and the others then find the step taken.
+    """
     step = matching_step(secret, code)
-    if step is None or (user.mfa_last_step is not None and step <= user.mfa_last_step):
+    if step is None:
         return False
-    user.mfa_last_step = step
+    claimed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.mfa_last_step.is_(None), User.mfa_last_step < step))
+        .values(mfa_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return False
+    set_committed_value(user, "mfa_last_step", step)
     return True
 
 

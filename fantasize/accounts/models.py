@@ -42,8 +42,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     mfa_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     # The last TOTP time step accepted: a code cannot be replayed.
     mfa_last_step: Mapped[int | None] = mapped_column(Integer)
-    # Bumped on password change, reset and "sign out everywhere": older sessions stop working.
-    session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     addresses: Mapped[list[Address]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Address.id"
@@ -53,8 +51,14 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.is_active_account
 
-    def get_id(self) -> str:  # Flask-Login: the session remembers the version it was made with
-        return f"{self.id}:{self.session_version}"
+    # The sign-in (an AuthSession) this object was loaded for, set per request; not a column.
+    current_sign_in = None
+
+    def get_id(self) -> str:
+        """Flask-Login keeps the sign-in's id (not the user's) in the session and remember cookies."""
+        if self.current_sign_in is None:
+            raise RuntimeError("Start a sign-in with accounts.sign_ins.start_sign_in() before login_user().")
+        return self.current_sign_in.id
 
     @property
     def is_staff(self) -> bool:
@@ -87,6 +91,24 @@ class Address(TimestampMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(32))
 
     user: Mapped[User] = relationship(back_populates="addresses")
+
+
+class AuthSession(db.Model):
+    """One sign-in: a browser session or an API token family (its refresh tokens share its id).
+
+    Browser session cookies, remember cookies and access tokens name it; revoking it ends that
+    sign-in everywhere at once, whatever the cookie or token says.
+    """
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)  # "browser" or "token"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # The last time the person proved who they are here: the sign-in itself or a re-authentication.
+    authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RecoveryCode(db.Model):

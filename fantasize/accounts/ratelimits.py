@@ -13,6 +13,7 @@ from flask import current_app, g, request, session
 from flask.wrappers import Response
 from flask_limiter.util import get_remote_address
 
+from fantasize.accounts.session import RESET_TOKEN
 from fantasize.extensions import limiter
 
 
@@ -43,7 +44,12 @@ def by_caller() -> str:
 
 def by_token() -> str:
     """A password-reset token: attempts on one link are limited wherever they come from."""
-    return f"reset:{(request.view_args or {}).get('token') or (request.get_json(silent=True) or {}).get('token', '')}"
+    token = (
+        (request.view_args or {}).get("token")
+        or session.get(RESET_TOKEN)
+        or (request.get_json(silent=True) or {}).get("token", "")
+    )
+    return f"reset:{token}"
 
 
 def _failed(response: Response) -> bool:

@@ -72,6 +72,11 @@ class MfaDisableSchema(OtpSchema):
     password = ma.fields.String(load_default="", load_only=True)
 
 
+class ReauthenticateSchema(ma.Schema):
+    password = ma.fields.String(load_default=None, load_only=True, validate=ma.validate.Length(max=MAX_LENGTH))
+    otp = ma.fields.String(load_default=None, validate=ma.validate.Length(min=6, max=12))
+
+
 class MfaSetupSchema(ma.Schema):
     secret = ma.fields.String()
     otpauth_uri = ma.fields.String(attribute="provisioning_uri")

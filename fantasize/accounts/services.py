@@ -8,16 +8,17 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from fantasize.accounts import mfa
-from fantasize.accounts.models import ApiKey, OAuthIdentity, PasswordResetToken, RefreshToken, Role, User
+from fantasize.accounts import mfa, sign_ins
+from fantasize.accounts.models import ApiKey, AuthSession, OAuthIdentity, PasswordResetToken, Role, User
 from fantasize.accounts.oauth import OAuthFailed, ProviderIdentity
 from fantasize.accounts.passwords import hash_password, password_problems, verify_password
 from fantasize.accounts.permissions import ROLE_RANK
 from fantasize.accounts.secrets import new_token, token_hash
 from fantasize.audit import services as audit
-from fantasize.db import utcnow
+from fantasize.db import after_commit, utcnow
 from fantasize.errors import AppError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from fantasize.extensions import db
+from fantasize.jobs import enqueue
 
 RESET_TOKEN_TTL = timedelta(hours=1)
 
@@ -107,6 +108,32 @@ def sign_in(email: str, password: str, otp: str | None = None, *, ip: str | None
     return user
 
 
+def reauthenticate(
+    user: User,
+    sign_in: AuthSession | None,
+    password: str | None = None,
+    otp: str | None = None,
+    *,
+    ip: str | None = None,
+) -> None:
+    """Prove again, on this sign-in, who is at the keyboard: the password, or a code for MFA users."""
+    if sign_in is None:
+        raise PermissionDenied("Sign in to confirm your identity.")
+    if otp and user.mfa_enabled:
+        proved = mfa.check_second_factor(user, otp)
+    elif password and user.password_hash:
+        proved = verify_password(password, user.password_hash)
+    else:
+        field = "otp" if user.mfa_enabled else "password"
+        raise ValidationFailed("Enter your password or a code from your authenticator app.", {field: ["Required."]})
+    if not proved:
+        audit.record("auth.reauthentication_failed", actor_id=user.id, target=f"user:{user.id}", ip=ip)
+        field = "otp" if otp and user.mfa_enabled else "password"
+        raise InvalidCredentials("That is not right; try again.", {field: ["Not right."]})
+    sign_ins.mark_authenticated(sign_in)
+    audit.record("auth.reauthenticated", actor_id=user.id, target=f"user:{user.id}", ip=ip)
+
+
 # --- MFA -----------------------------------------------------------------------------
 
 
@@ -117,8 +144,9 @@ class MfaEnrolment:
     qr_svg: str
 
 
-def begin_mfa_setup(user: User) -> MfaEnrolment:
+def begin_mfa_setup(user: User, sign_in: AuthSession | None) -> MfaEnrolment:
     """A new, not yet active, TOTP secret (kept encrypted until the user confirms a code)."""
+    sign_ins.require_recent_authentication(sign_in)
     if user.mfa_enabled:
         raise Conflict("Two-factor authentication is already on; turn it off first to change it.")
     secret = mfa.new_secret()
@@ -136,8 +164,12 @@ def pending_mfa_enrolment(user: User) -> MfaEnrolment | None:
     return MfaEnrolment(secret=secret, provisioning_uri=uri, qr_svg=mfa.qr_code_svg(uri))
 
 
-def confirm_mfa_setup(user: User, code: str, *, ip: str | None = None) -> list[str]:
-    """Turn MFA on once a code from the new secret checks out; returns the recovery codes (shown once)."""
+def confirm_mfa_setup(user: User, code: str, sign_in: AuthSession | None, *, ip: str | None = None) -> list[str]:
+    """Turn MFA on once a code from the new secret checks out; returns the recovery codes (shown once).
+
+    Every other sign-in ends: they were made without the second factor.
+    """
+    sign_ins.require_recent_authentication(sign_in)
     secret = mfa.decrypt_secret(user.mfa_secret_encrypted or "")
     if user.mfa_enabled or not secret:
         raise Conflict("Start the two-factor set-up first.")
@@ -146,11 +178,13 @@ def confirm_mfa_setup(user: User, code: str, *, ip: str | None = None) -> list[s
         raise ValidationFailed(message, {"otp": [message]})
     user.mfa_enabled = True
     codes = mfa.new_recovery_codes(user)
+    sign_ins.end_other_sign_ins(user, keep=sign_in)
     audit.record("auth.mfa_enabled", actor_id=user.id, target=f"user:{user.id}", ip=ip)
     return codes
 
 
-def disable_mfa(user: User, password: str, code: str, *, ip: str | None = None) -> None:
+def disable_mfa(user: User, password: str, code: str, sign_in: AuthSession | None, *, ip: str | None = None) -> None:
+    sign_ins.require_recent_authentication(sign_in)
     if not user.mfa_enabled:
         raise Conflict("Two-factor authentication is not on.")
     if user.password_hash and not verify_password(password, user.password_hash):
@@ -167,30 +201,48 @@ def disable_mfa(user: User, password: str, code: str, *, ip: str | None = None) 
 # --- passwords -------------------------------------------------------------------------
 
 
-def end_all_sessions(user: User) -> None:
-    """Sign the user out everywhere: browser sessions, access tokens and refresh tokens."""
-    user.session_version += 1
+def revoke_other_credentials(user: User, keep: AuthSession | None = None) -> None:
+    """After a password change or reset: every other sign-in, every API key and reset link stops working."""
+    now = utcnow()
+    sign_ins.end_other_sign_ins(user, keep=keep)
     db.session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+        update(ApiKey).where(ApiKey.user_id == user.id, ApiKey.revoked_at.is_(None)).values(revoked_at=now)
+    )
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
     )
 
 
-def change_password(user: User, current: str, new: str, *, ip: str | None = None) -> None:
-    if user.password_hash and not verify_password(current, user.password_hash):
-        raise ValidationFailed("Your current password is not right.", {"current_password": ["Wrong password."]})
+def change_password(user: User, current: str, new: str, sign_in: AuthSession | None, *, ip: str | None = None) -> None:
+    """A new password from a signed-in user; this sign-in stays, every other credential ends."""
+    if user.password_hash:
+        if not verify_password(current, user.password_hash):
+            raise ValidationFailed("Your current password is not right.", {"current_password": ["Wrong password."]})
+    else:
+        sign_ins.require_recent_authentication(sign_in)  # no password to prove: a recent sign-in must
     check_new_password(new, email=user.email, username=user.username)
     user.password_hash = hash_password(new)
-    end_all_sessions(user)
+    if sign_in is not None:
+        sign_ins.mark_authenticated(sign_in)
+    revoke_other_credentials(user, keep=sign_in)
     audit.record("auth.password_changed", actor_id=user.id, target=f"user:{user.id}", ip=ip)
 
 
-def create_password_reset(email: str) -> tuple[User, str] | None:
-    """A single-use reset token for the account, or ``None`` when no such account exists.
+def request_password_reset(email: str) -> None:
+    """Send a reset link from a worker once this transaction commits, if the account exists.
 
-    Callers must answer the same way in both cases (no account enumeration).
+    The request does the same work whether or not the account exists (nothing but an
+    enqueue), so neither its answer nor its timing tells them apart.
     """
+    from fantasize.accounts.jobs import send_password_reset
+
+    after_commit(db.session(), lambda: enqueue(send_password_reset, email.strip()))
+
+
+def create_password_reset(email: str) -> tuple[User, str] | None:
+    """A single-use reset token for the account, or ``None`` when no such account exists."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return None
@@ -202,7 +254,7 @@ def create_password_reset(email: str) -> tuple[User, str] | None:
     return user, token
 
 
-def reset_password(token: str, new_password: str, *, ip: str | None = None) -> User:
+def _usable_reset_token(token: str) -> PasswordResetToken:
     row = db.session.scalar(
         select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash(token)).with_for_update()
     )
@@ -210,21 +262,31 @@ def reset_password(token: str, new_password: str, *, ip: str | None = None) -> U
         raise ValidationFailed(
             "This reset link is invalid, expired or already used; ask for a new one.", {"token": ["Invalid token."]}
         )
+    return row
+
+
+def open_password_reset(token: str) -> str:
+    """Trade the token from an e-mailed link for a new one, so the link is dead once opened.
+
+    The link's token has passed through the address bar (and maybe proxies and logs); the new
+    one only lives in the opening browser's session, until the same expiry.
+    """
+    row = _usable_reset_token(token)
+    row.used_at = utcnow()
+    fresh = new_token()
+    db.session.add(PasswordResetToken(user_id=row.user_id, token_hash=token_hash(fresh), expires_at=row.expires_at))
+    db.session.flush()
+    return fresh
+
+
+def reset_password(token: str, new_password: str, *, ip: str | None = None) -> User:
+    row = _usable_reset_token(token)
     user = db.session.get(User, row.user_id)
     check_new_password(new_password, email=user.email, username=user.username)
-    now = utcnow()
-    row.used_at = now
+    row.used_at = utcnow()
     user.password_hash = hash_password(new_password)
-    end_all_sessions(user)
-    # Recovering an account also shuts out whatever a hijacker may have set up: keys and other reset links.
-    db.session.execute(
-        update(ApiKey).where(ApiKey.user_id == user.id, ApiKey.revoked_at.is_(None)).values(revoked_at=now)
-    )
-    db.session.execute(
-        update(PasswordResetToken)
-        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
-        .values(used_at=now)
-    )
+    # Recovering an account also shuts out whatever a hijacker may have set up: sessions, keys, other links.
+    revoke_other_credentials(user)
     audit.record("auth.password_reset", actor_id=user.id, target=f"user:{user.id}", ip=ip)
     return user
 
@@ -254,7 +316,7 @@ def change_role(actor: User, target: User, role: str, *, ip: str | None = None) 
     if before == role:
         return target
     target.role = role
-    end_all_sessions(target)  # new rights take effect on the next sign-in, old tokens die now
+    sign_ins.end_other_sign_ins(target)  # new rights take effect on the next sign-in, old tokens die now
     audit.record(
         "user.role_changed",
         actor_id=actor.id,

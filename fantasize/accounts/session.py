@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from flask import Flask
 
+from fantasize.accounts import sign_ins
 from fantasize.accounts.models import User
-from fantasize.extensions import db, login_manager
+from fantasize.extensions import login_manager
+
+# The reset token that replaced the e-mailed link's once it was opened (services.open_password_reset).
+RESET_TOKEN = "password_reset_token"  # noqa: S105 - a session key's name
 
 
-def load_user(session_id: str) -> User | None:
-    """The user of a session id ``"<user id>:<session version>"``; older versions are signed out."""
-    user_id, _, version = session_id.partition(":")
-    user = db.session.get(User, user_id)
-    if user is None or not user.is_active or str(user.session_version) != version:
-        return None
-    return user
+def load_user(sign_in_id: str) -> User | None:
+    """The user of the sign-in named by the session (or remember) cookie, while it is not revoked."""
+    return sign_ins.active_user(sign_in_id)
 
 
 def init_login(app: Flask) -> None:

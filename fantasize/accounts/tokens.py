@@ -1,9 +1,10 @@
 """Access JWTs and rotating refresh tokens for the mobile API.
 
-Access tokens are short-lived HS256 JWTs (joserfc, from the Authlib authors). Refresh
-tokens are random strings stored as hashes; each use replaces the token with a new one of
-the same family, and presenting an already-used token revokes the whole family (someone
-replayed a stolen token).
+Access tokens are short-lived HS256 JWTs (joserfc, from the Authlib authors) naming their
+sign-in (``sid``); they stop working the moment that sign-in is revoked. Refresh tokens are
+random strings stored as hashes; a sign-in's refresh tokens form one family (its id), each
+use replaces the token with a new one of the family, and presenting an already-used token
+revokes the sign-in (someone replayed a stolen token).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 from joserfc.jwt import JWTClaimsRegistry
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from fantasize.accounts import sign_ins
 from fantasize.accounts.models import RefreshToken, User
 from fantasize.accounts.secrets import new_token, token_hash
 from fantasize.db import utcnow
@@ -56,11 +58,12 @@ def _signing_key() -> OctKey:
 
 
 def issue_access_token(user: User) -> str:
+    """An access token for ``user``'s current sign-in."""
     now = utcnow()
     claims = {
         "iss": ISSUER,
         "sub": user.id,
-        "sv": user.session_version,
+        "sid": user.current_sign_in.id,
         "role": user.role,
         "typ": "access",
         "jti": uuid.uuid4().hex,
@@ -73,6 +76,7 @@ def issue_access_token(user: User) -> str:
 _CLAIMS = JWTClaimsRegistry(
     iss={"essential": True, "value": ISSUER},
     sub={"essential": True},
+    sid={"essential": True},
     exp={"essential": True},
     typ={"essential": True, "value": "access"},
 )
@@ -85,8 +89,8 @@ def user_from_access_token(token: str) -> User:
         _CLAIMS.validate(decoded.claims)
     except (JoseError, ValueError) as exc:
         raise InvalidToken("The access token is invalid or expired.") from exc
-    user = db.session.get(User, decoded.claims["sub"])
-    if user is None or not user.is_active or user.session_version != decoded.claims.get("sv"):
+    user = sign_ins.active_user(str(decoded.claims["sid"]))
+    if user is None or user.id != decoded.claims["sub"]:
         raise InvalidToken("The access token has been revoked.")
     return user
 
@@ -105,18 +109,11 @@ def _new_refresh_token(user: User, family_id: str) -> str:
 
 
 def issue_token_pair(user: User) -> TokenPair:
-    """A new sign-in: a new refresh-token family."""
-    refresh = _new_refresh_token(user, str(uuid.uuid4()))
+    """A new sign-in, whose id is the family of its refresh tokens."""
+    sign_in = sign_ins.start_sign_in(user, sign_ins.TOKEN)
+    refresh = _new_refresh_token(user, sign_in.id)
     db.session.flush()
     return TokenPair(issue_access_token(user), refresh, int(ACCESS_TOKEN_TTL.total_seconds()))
-
-
-def revoke_family(family_id: str) -> None:
-    db.session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
 
 
 def rotate_refresh_token(token: str) -> TokenPair:
@@ -128,11 +125,11 @@ def rotate_refresh_token(token: str) -> TokenPair:
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
         raise InvalidToken("The refresh token is invalid, expired or revoked.")
     if row.used_at is not None:
-        revoke_family(row.family_id)
+        sign_ins.revoke(row.family_id)
         raise RefreshTokenReused("This refresh token was already used; every session of that sign-in is now revoked.")
-    user = db.session.get(User, row.user_id)
-    if user is None or not user.is_active:
-        raise InvalidToken("The account is not active.")
+    user = sign_ins.active_user(row.family_id)
+    if user is None:
+        raise InvalidToken("The sign-in has ended or the account is not active.")
     row.used_at = utcnow()
     refresh = _new_refresh_token(user, row.family_id)
     db.session.flush()
@@ -140,7 +137,7 @@ def rotate_refresh_token(token: str) -> TokenPair:
 
 
 def revoke_refresh_token(token: str) -> None:
-    """Sign out: revoke the family of ``token`` (unknown tokens are ignored)."""
+    """Sign out: end the sign-in of ``token`` with its access tokens (unknown tokens are ignored)."""
     row = db.session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash(token)))
     if row is not None:
-        revoke_family(row.family_id)
+        sign_ins.revoke(row.family_id)

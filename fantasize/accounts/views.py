@@ -8,15 +8,14 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask.wrappers import Response
 from flask_login import current_user, login_user, logout_user
 
-from fantasize.accounts import services
+from fantasize.accounts import services, sign_ins
 from fantasize.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, SecondFactorForm
 from fantasize.accounts.models import User
 from fantasize.accounts.ratelimits import auth_rate_limited, by_pending_user, by_token, mark_failed_attempt
+from fantasize.accounts.session import RESET_TOKEN
 from fantasize.errors import AppError
 from fantasize.extensions import db
-from fantasize.notifications.mail import queue_email
 from fantasize.web.forms import attach_errors, safe_next_url
-from fantasize.web.templating import external_url
 
 bp = Blueprint("accounts", __name__)
 MFA_PENDING = "mfa_pending_user"
@@ -46,10 +45,11 @@ def _pending_user() -> User | None:
 
 
 def start_session(user: User, remember: bool, next_url: str | None) -> Response:
-    """Sign ``user`` in with a fresh session (no session fixation) and go on."""
+    """Sign ``user`` in with a fresh session (no session fixation) and a new sign-in record, and go on."""
     carried = {key: session[key] for key in CARRIED_OVER if key in session}
     session.clear()
     session.update(carried)
+    sign_ins.start_sign_in(user, sign_ins.BROWSER)
     login_user(user, remember=remember)
     db.session.commit()
     return redirect(safe_next_url(next_url, url_for("catalog.home")), code=303)
@@ -125,8 +125,12 @@ def register() -> str | Response:
 
 @bp.post("/logout")
 def logout() -> Response:
-    logout_user()
+    """End this browser's sign-in for good: on the server, and its session and remember cookies."""
+    if current_user.is_authenticated and current_user.current_sign_in is not None:
+        sign_ins.revoke(current_user.current_sign_in.id)
+        db.session.commit()
     session.clear()
+    logout_user()  # after clear(): it leaves the flag that deletes the remember cookie
     flash("You are signed out.", "info")
     return redirect(url_for("catalog.home"), code=303)
 
@@ -136,27 +140,33 @@ def logout() -> Response:
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        send_reset_email(form.email.data)
+        services.request_password_reset(form.email.data)
         db.session.commit()
         flash("If an account uses that address, we have sent it a link to choose a new password.", "info")
         return redirect(url_for("accounts.login"), code=303)
     return render_template("accounts/forgot_password.html", form=form)
 
 
-def send_reset_email(email: str) -> None:
-    """Queue the reset e-mail when the account exists; the caller answers the same either way."""
-    created = services.create_password_reset(email)
-    if created is None:
-        return
-    user, token = created
-    link = external_url("accounts.reset_password", token=token)
-    text = render_template("emails/password_reset.txt", user=user, link=link)
-    queue_email(user.email, "Choose a new Fantasize password", text)
+@bp.get("/password/reset/<token>")
+def reset_password_link(token: str) -> str | Response | tuple[str, int]:
+    """The e-mailed link: swap its token for a session-held one and drop it from the address bar."""
+    try:
+        session[RESET_TOKEN] = services.open_password_reset(token)
+    except AppError as error:
+        db.session.rollback()
+        mark_failed_attempt()
+        return render_template("accounts/reset_password.html", form=None, link_error=error.message), 400
+    db.session.commit()
+    return redirect(url_for("accounts.reset_password"), code=303)
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@bp.route("/password/reset", methods=["GET", "POST"])
 @auth_rate_limited(account_key=by_token)
-def reset_password(token: str) -> str | Response:
+def reset_password() -> str | Response | tuple[str, int]:
+    token = session.get(RESET_TOKEN)
+    if not token:
+        flash("Open the link from your e-mail again, or ask for a new one.", "info")
+        return redirect(url_for("accounts.forgot_password"), code=303)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -167,6 +177,7 @@ def reset_password(token: str) -> str | Response:
             attach_errors(form, error)
         else:
             db.session.commit()
+            session.pop(RESET_TOKEN, None)
             flash("Your password has been changed. Sign in with the new one.", "success")
             return redirect(url_for("accounts.login"), code=303)
     return render_template("accounts/reset_password.html", form=form)

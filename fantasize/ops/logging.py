@@ -12,6 +12,8 @@ from flask import Flask, g, request
 from flask.wrappers import Response
 from pythonjsonlogger.json import JsonFormatter
 
+from fantasize.ops.redaction import redact_secrets
+
 access_log = logging.getLogger("fantasize.access")
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
@@ -51,7 +53,7 @@ def finish_request(response: Response) -> Response:
             extra={
                 "request_id": request_id,
                 "method": request.method,
-                "path": request.path,
+                "path": redact_secrets(request.path),
                 "status": response.status_code,
                 "duration_ms": duration_ms,
             },

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from fantasize.api.envelope import error_response
 from fantasize.errors import AppError
 from fantasize.extensions import db
+from fantasize.ops.redaction import redact_secrets
 from fantasize.web.htmx import is_htmx
 
 log = logging.getLogger("fantasize.errors")
@@ -123,7 +124,7 @@ def handle_unexpected(error: Exception) -> Response | tuple:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
     db.session.rollback()
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.exception("unhandled error on %s %s", request.method, redact_secrets(request.path))
     return _render(500, ERROR_CODES[500], "An unexpected error occurred; it has been logged.", {})
 
 

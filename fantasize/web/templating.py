@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, has_request_context, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BuildError
 
@@ -25,11 +25,19 @@ def nav_url(endpoint: str, **values: object) -> str | None:
 
 
 def external_url(endpoint: str, **values: object) -> str:
-    """An absolute URL for e-mails and push messages: from ``PUBLIC_BASE_URL`` when set, never from a Host header."""
+    """An absolute URL for e-mails and push messages: from ``PUBLIC_BASE_URL`` when set, never from a Host header.
+
+    Works in workers too, where there is no request: the URL map is bound to the public address
+    (``PUBLIC_BASE_URL``, required in production; ``http://localhost:5000`` in development).
+    """
     base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    if has_request_context():
+        if base:
+            return base.rstrip("/") + url_for(endpoint, **values)
+        return url_for(endpoint, _external=True, **values)
+    public = urlsplit(base or "http://localhost:5000")
+    adapter = current_app.url_map.bind(public.netloc, script_name=public.path or "/", url_scheme=public.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def media_url(key: str | None) -> str | None:

@@ -27,3 +27,11 @@ def totp_now(secret: str, steps_ahead: int = 0) -> str:
     import time
 
     return totp.at(time.time() + 30 * steps_ahead)
+
+
+def issue_api_key(user, name: str, scopes: list[str] | None = None):
+    """A key created the way the security page does it: from a fresh sign-in of its owner."""
+    from fantasize.accounts.api_keys import create_api_key
+    from fantasize.accounts.sign_ins import BROWSER, start_sign_in
+
+    return create_api_key(user, name, scopes or [], sign_in=start_sign_in(user, BROWSER))

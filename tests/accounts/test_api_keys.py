@@ -3,17 +3,17 @@
 import pytest
 from sqlalchemy import select
 
-from fantasize.accounts.api_keys import create_api_key
 from fantasize.accounts.models import ApiKey
 from fantasize.audit.models import AuditEvent
 from fantasize.errors import ValidationFailed
 from fantasize.extensions import db
+from tests.accounts.helpers import issue_api_key
 from tests.factories import UserFactory
 
 
 def test_a_key_authenticates_and_records_its_last_use(client):
     user = UserFactory()
-    key, plain = create_api_key(user, "Sync", [])
+    key, plain = issue_api_key(user, "Sync", [])
     db.session.commit()
     assert plain.startswith("fz_")
     response = client.get("/api/v2/users/me", headers={"X-API-Key": plain})
@@ -25,7 +25,7 @@ def test_a_key_authenticates_and_records_its_last_use(client):
 
 def test_a_revoked_or_unknown_key_is_refused(client, login):
     user = UserFactory()
-    key, plain = create_api_key(user, "Old", [])
+    key, plain = issue_api_key(user, "Old", [])
     db.session.commit()
     login(user)
     assert client.post(f"/account/api-keys/{key.id}/revoke").status_code == 303
@@ -35,8 +35,8 @@ def test_a_revoked_or_unknown_key_is_refused(client, login):
 
 def test_scopes_limit_what_a_key_can_do(client):
     admin = UserFactory(role="admin")
-    _, narrow = create_api_key(admin, "Catalogue only", ["catalog.write"])
-    _, wide = create_api_key(admin, "Users", ["users.manage"])
+    _, narrow = issue_api_key(admin, "Catalogue only", ["catalog.write"])
+    _, wide = issue_api_key(admin, "Users", ["users.manage"])
     db.session.commit()
     assert client.get("/api/v2/admin/users", headers={"X-API-Key": narrow}).status_code == 403
     assert client.get("/api/v2/admin/users", headers={"X-API-Key": wide}).status_code == 200
@@ -45,7 +45,7 @@ def test_scopes_limit_what_a_key_can_do(client):
 def test_a_key_cannot_carry_more_than_its_owner_has():
     customer = UserFactory()
     with pytest.raises(ValidationFailed) as refused:
-        create_api_key(customer, "Sneaky", ["users.manage"])
+        issue_api_key(customer, "Sneaky", ["users.manage"])
     assert "scopes" in refused.value.details
 
 

@@ -4,16 +4,15 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from fantasize.accounts.api_keys import create_api_key
 from fantasize.accounts.models import ApiKey
 from fantasize.extensions import db
-from tests.accounts.helpers import api_login, bearer
+from tests.accounts.helpers import api_login, bearer, issue_api_key
 from tests.factories import ProductFactory, SubcategoryFactory, UserFactory
 
 
 def test_an_api_key_cannot_turn_on_mfa_or_edit_the_profile(client):
     user = UserFactory()
-    _, key = create_api_key(user, "Integration", [])
+    _, key = issue_api_key(user, "Integration", [])
     db.session.commit()
     headers = {"X-API-Key": key}
     assert client.get("/api/v2/users/me", headers=headers).status_code == 200
@@ -23,7 +22,7 @@ def test_an_api_key_cannot_turn_on_mfa_or_edit_the_profile(client):
 
 def test_a_password_reset_revokes_api_keys_and_other_reset_links(client, mailbox, run_jobs):
     user = UserFactory(email="recover@example.com")
-    create_api_key(user, "Maybe the hijacker's", [])
+    issue_api_key(user, "Maybe the hijacker's", [])
     db.session.commit()
     for _ in range(2):
         client.post("/api/v2/auth/password/forgot", json={"email": "recover@example.com"})

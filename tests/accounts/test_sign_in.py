@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from fantasize.accounts.models import RefreshToken, User
+from fantasize.accounts.sign_ins import BROWSER, start_sign_in
 from fantasize.audit.models import AuditEvent
 from fantasize.extensions import db
 from tests.accounts.helpers import api_login, bearer, browser_login
@@ -113,11 +114,11 @@ def test_a_garbage_or_tampered_access_token_is_refused(client):
 def test_password_change_ends_other_sessions_and_tokens(client, login):
     user = UserFactory()
     tokens = api_login(client, user.email)
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+    login(user)
     other_browser = client.application.test_client()
     with other_browser.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = start_sign_in(user, BROWSER).id
+    db.session.commit()
     response = client.post(
         "/account/password", data={"current_password": DEFAULT_PASSWORD, "new_password": "new-orchid-lantern-88"}
     )

@@ -7,13 +7,12 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from fantasize.accounts.api_keys import create_api_key
 from fantasize.catalog.models import Product
 from fantasize.events import subscribe, unsubscribe
 from fantasize.extensions import db
 from fantasize.orders import payments
 from fantasize.orders.models import Order
-from tests.accounts.helpers import api_login, bearer
+from tests.accounts.helpers import api_login, bearer, issue_api_key
 from tests.factories import DEFAULT_PASSWORD, ProductFactory, UserFactory
 from tests.orders.conftest import add, checkout
 
@@ -98,7 +97,7 @@ def test_a_manager_key_scoped_to_the_catalogue_cannot_read_other_peoples_orders(
     add(client, auth, product=shelf["mug"])
     order_id = checkout(client, auth).get_json()["data"]["id"]
     manager = UserFactory(role="manager")
-    _, key = create_api_key(manager, "Catalogue sync", ["catalog.write"])
+    _, key = issue_api_key(manager, "Catalogue sync", ["catalog.write"])
     db.session.commit()
     headers = {"X-API-Key": key}
     assert client.get(f"/api/v2/orders/{order_id}", headers=headers).status_code == 404

@@ -127,6 +127,9 @@ class Config:
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
+    # /instance-info (host, pid, revision, versions) for anyone, or for staff only.
+    INSTANCE_INFO_PUBLIC = False
+
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     JSON_LOGS = _env_bool("JSON_LOGS", True)
@@ -136,6 +139,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the reloader/debugger stay off; `make run` is the demo setup
+    INSTANCE_INFO_PUBLIC = True
 
 
 class TestConfig(Config):
@@ -143,6 +147,7 @@ class TestConfig(Config):
     BCRYPT_ROUNDS = _env_int("BCRYPT_ROUNDS", 4)
     WTF_CSRF_ENABLED = _env_bool("WTF_CSRF_ENABLED", False)
     JSON_LOGS = _env_bool("JSON_LOGS", True)
+    INSTANCE_INFO_PUBLIC = True
 
 
 class ProductionConfig(Config):

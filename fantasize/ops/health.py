@@ -1,4 +1,8 @@
-"""Health checks and instance information (no /api prefix, no rate limit)."""
+"""Health checks and instance information (no /api prefix, no rate limit).
+
+``/instance-info`` names the host, process, revision and versions: open in development and
+test, staff only (``reports.view``) elsewhere, by session, access token or API key.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, request
 from flask.wrappers import Response
+from flask_login import current_user
 from sqlalchemy import text
+from werkzeug.exceptions import Forbidden, Unauthorized
 
 from fantasize import __version__
+from fantasize.accounts.api_keys import authenticate_api_key
+from fantasize.accounts.permissions import Principal
+from fantasize.accounts.tokens import InvalidToken, user_from_access_token
 from fantasize.connections import redis_connection
 from fantasize.extensions import db, limiter
 
@@ -91,9 +100,39 @@ def _git_revision() -> str | None:
     return result.stdout.strip() or None
 
 
+def _caller() -> Principal | None:
+    """An API credential, read as the API reads it (a bad one is refused), else the browser's user."""
+    authorization = request.headers.get("Authorization", "")
+    api_key = request.headers.get("X-API-Key", "").strip()
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise InvalidToken("Use 'Authorization: Bearer <access token>'.")
+        return Principal(user_from_access_token(token.strip()), via="token")
+    if api_key:
+        key = authenticate_api_key(api_key)
+        if key is None:
+            raise InvalidToken("The API key is invalid or revoked.")
+        return Principal(key.user, scopes=frozenset(key.scopes), via="api_key")
+    if current_user.is_authenticated:
+        return Principal(current_user._get_current_object())
+    return None
+
+
+def _require_staff() -> None:
+    if current_app.config.get("INSTANCE_INFO_PUBLIC"):
+        return
+    principal = _caller()
+    if principal is None:
+        raise Unauthorized("Instance information is for staff: sign in or send an access token or API key.")
+    if not principal.can("reports.view"):
+        raise Forbidden("Instance information needs the 'reports.view' permission.")
+
+
 @bp.get("/instance-info")
 @limiter.exempt
 def instance_info() -> Response:
+    _require_staff()
     if "GIT_REVISION" not in current_app.extensions:
         current_app.extensions["GIT_REVISION"] = _git_revision()
     return jsonify(

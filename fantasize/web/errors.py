@@ -52,7 +52,7 @@ FRIENDLY_TITLES = {
 
 
 def is_api_request() -> bool:
-    return request.path.startswith("/api/") or request.path.startswith("/health")
+    return request.path.startswith(("/api/", "/health", "/instance-info"))
 
 
 def _validation_details(error: HTTPException) -> dict[str, Any]:

@@ -1,9 +1,14 @@
-"""How many of each package can be sold now: its own stock, capped by what its products allow."""
+"""How many of each item can be sold now; a package: its own stock, capped by what its products allow.
+
+Cached cards show stock; ``catalog.cache.cached_cards`` recomputes them once an order moved
+the stock of one of :func:`stock_items`.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from fantasize.catalog.cards import Card
 from fantasize.catalog.models import Package, PackageItem, Product
 from fantasize.extensions import db
 
@@ -24,3 +29,12 @@ def component_limits(package_ids: list[int]) -> dict[int, int]:
 def available_quantity(package: Package, limits: dict[int, int]) -> int:
     limit = limits.get(package.id)
     return package.stock if limit is None else max(0, min(package.stock, limit))
+
+
+def stock_items(cards: list[Card]) -> list[tuple[str, int]]:
+    """The items whose stock ``cards`` show: each card, and for a package its products too."""
+    items: list[tuple[str, int]] = []
+    for card in cards:
+        items.append((card.kind, card.id))
+        items.extend(("product", line.product_id) for line in card.items)
+    return items

@@ -2,7 +2,8 @@
 
 A page costs a fixed number of queries whatever its size: the items (with category and
 brand joined), their best current offers, and for packages their contents and component
-stock. Results are cached under the catalog version (see ``catalog.cache``).
+stock. Results are cached under the catalog version (see ``catalog.cache``) and recomputed
+when an order moves the stock of an item they show.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import and_, exists, func, literal_column, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from fantasize.catalog import availability, pricing
-from fantasize.catalog.cache import cached
+from fantasize.catalog.cache import cached_cards, in_stock_version
 from fantasize.catalog.cards import Card, CardPage, ItemLine, Ref
 from fantasize.catalog.models import (
     Brand,
@@ -247,4 +248,11 @@ def list_items(
     if not use_cache:
         return _compute_page(kind, filters, limit, after)
     params = {"kind": kind, **filters.as_params(), "limit": limit, "after": after}
-    return cached(f"{kind}s", params, "CACHE_TTL_PRODUCTS", lambda: _compute_page(kind, filters, limit, after))
+    if filters.in_stock:
+        params["in_stock_version"] = in_stock_version()
+    return cached_cards(
+        f"{kind}s",
+        params,
+        lambda: _compute_page(kind, filters, limit, after),
+        lambda page: availability.stock_items(page.items),
+    )

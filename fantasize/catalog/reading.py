@@ -1,4 +1,4 @@
-"""Reading single items and the category tree (cached, invalidated on every catalog write)."""
+"""Reading single items and the category tree (cached, invalidated on every catalog write and stock move)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from fantasize.catalog.cache import cached
+from fantasize.catalog.availability import stock_items
+from fantasize.catalog.cache import cached, cached_cards
 from fantasize.catalog.cards import Detail, MaterialShare, MediaView, Ref
 from fantasize.catalog.listing import build_cards, load_options
 from fantasize.catalog.models import Brand, Category, Material, Package, PackageMaterial, Product, ProductMaterial
@@ -51,8 +52,11 @@ def _compute_detail(kind: str, key: str | int, include_inactive: bool = False) -
 
 def get_detail(kind: str, key: str | int) -> Detail:
     """An active product or package by id or slug; :class:`NotFound` otherwise."""
-    detail = cached(
-        f"{kind}-detail", {"key": str(key)}, "CACHE_TTL_PRODUCTS", lambda: _compute_detail(kind, key) or False
+    detail = cached_cards(
+        f"{kind}-detail",
+        {"key": str(key)},
+        lambda: _compute_detail(kind, key) or False,
+        lambda found: stock_items([found.card]) if found else [],
     )
     if not detail:
         raise NotFound(f"No such {kind}.")

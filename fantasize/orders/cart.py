@@ -52,8 +52,13 @@ def _check_quantity(quantity: Any) -> int:
     return quantity
 
 
+SELLABLE_KINDS = {"product": Product, "package": Package}
+
+
 def _sellable(kind: str, item_id: int) -> Product | Package:
-    model = Product if kind == "product" else Package
+    model = SELLABLE_KINDS.get(kind)
+    if model is None:
+        raise ValidationFailed("Choose a product or a gift box.", {"kind": ["Must be product or package."]})
     item = db.session.get(model, item_id)
     if item is None or not item.active or item.deleted_at is not None:
         raise NotFound(f"No such {kind}.", {f"{kind}_id": ["Not for sale."]})

@@ -7,6 +7,7 @@ import secrets
 from flask import Blueprint, Flask, flash, redirect, request, session, url_for
 from flask.wrappers import Response
 from flask_login import current_user, user_logged_in
+from werkzeug.exceptions import BadRequest
 
 from fantasize.catalog import reading
 from fantasize.customization import uploads
@@ -52,13 +53,15 @@ def selection_from_form(kind: str, item_id: int) -> dict[str, str]:
 @bp.post("/cart/add")
 def add_to_cart() -> Response | tuple[str, int]:
     kind = request.form.get("kind", "product")
+    if kind not in cart.SELLABLE_KINDS:
+        raise BadRequest("Choose a product or a gift box to add.")
     try:
         item_id = int(request.form.get("item_id", ""))
         quantity = int(request.form.get("quantity", "1") or 1)
     except ValueError:
         flash("Choose a quantity.", "error")
         return redirect(request.referrer or url_for("catalog.home"), code=303)
-    detail = reading.get_detail(kind if kind in ("product", "package") else "product", item_id)
+    detail = reading.get_detail(kind, item_id)
     try:
         selection = selection_from_form(kind, item_id)
         cart.add_item(current_owner(create=True), kind, item_id, quantity, selection)

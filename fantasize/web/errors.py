@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from flask import Flask, render_template, request
+from flask.globals import request_ctx
 from flask.wrappers import Response
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
@@ -89,6 +90,9 @@ def _render(status: int, code: str, message: str, details: dict[str, Any]) -> Re
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="fantasize"'
         return response
+    if request_ctx.url_adapter is None:
+        # The Host header was refused (TRUSTED_HOSTS): pages cannot build a single link, so answer in plain text.
+        return Response(f"{status} {message}\n", status=status, mimetype="text/plain")
     template = "errors/_error.html" if is_htmx() else "errors/error.html"
     title = FRIENDLY_TITLES.get(status, "Something went wrong")
     body = render_template(template, status=status, title=title, message=message, details=details)

@@ -128,8 +128,9 @@ def reauthenticate(
         raise ValidationFailed("Enter your password or a code from your authenticator app.", {field: ["Required."]})
     if not proved:
         audit.record("auth.reauthentication_failed", actor_id=user.id, target=f"user:{user.id}", ip=ip)
-        field = "otp" if otp and user.mfa_enabled else "password"
-        raise InvalidCredentials("That is not right; try again.", {field: ["Not right."]})
+        if otp and user.mfa_enabled:
+            raise InvalidCredentials("That code is not right.", {"otp": ["Not right, or already used."]})
+        raise InvalidCredentials("That password is not right.", {"password": ["That password is not right."]})
     sign_ins.mark_authenticated(sign_in)
     audit.record("auth.reauthenticated", actor_id=user.id, target=f"user:{user.id}", ip=ip)
 

@@ -109,9 +109,9 @@ def _filtered(kind: str, filters: Filters):
         owner = link.product_id if kind == "product" else link.package_id
         query = query.where(exists().where(owner == model.id, link.material_id.in_(material_ids)))
     if filters.min_price is not None:
-        query = query.where(model.price >= filters.min_price)
+        query = query.where(pricing.final_price_column(kind, model) >= filters.min_price)
     if filters.max_price is not None:
-        query = query.where(model.price <= filters.max_price)
+        query = query.where(pricing.final_price_column(kind, model) <= filters.max_price)
     if filters.in_stock:
         query = query.where(model.stock > 0)
         if kind == "package":
@@ -126,23 +126,23 @@ def _filtered(kind: str, filters: Filters):
     return query
 
 
-def _sort_column(model: type, sort: str):
-    return {
-        "newest": model.created_at,
-        "price": model.price,
-        "-price": model.price,
-        "rating": model.rating,
-        "name": model.name,
-    }[sort]
+def _sort_column(kind: str, model: type, sort: str):
+    if sort in ("price", "-price"):
+        return pricing.final_price_column(kind, model)
+    return {"newest": model.created_at, "rating": model.rating, "name": model.name}[sort]
 
 
 def _descending(sort: str) -> bool:
     return sort in ("newest", "-price", "rating")
 
 
-def _sort_value(item: Product | Package, sort: str) -> Any:
+def _sort_value(card: Card, sort: str) -> Any:
+    """The last card's sort value for the cursor (prices: the final price, as sorted on)."""
     value = getattr(
-        item, {"newest": "created_at", "price": "price", "-price": "price", "rating": "rating", "name": "name"}[sort]
+        card,
+        {"newest": "created_at", "price": "final_price", "-price": "final_price", "rating": "rating", "name": "name"}[
+            sort
+        ],
     )
     if isinstance(value, datetime):
         return value.isoformat()
@@ -159,8 +159,8 @@ def _parse_sort_value(sort: str, raw: Any) -> Any:
     return str(raw)
 
 
-def _apply_keyset(query, model: type, sort: str, after: list | None):
-    column = _sort_column(model, sort)
+def _apply_keyset(query, kind: str, model: type, sort: str, after: list | None):
+    column = _sort_column(kind, model, sort)
     descending = _descending(sort)
     if after:
         if len(after) != 3 or after[0] != sort:
@@ -231,12 +231,12 @@ def load_options(kind: str) -> list:
 
 def _compute_page(kind: str, filters: Filters, limit: int, after: list | None) -> CardPage:
     model = _model(kind)
-    query = _apply_keyset(_filtered(kind, filters), model, filters.sort, after)
+    query = _apply_keyset(_filtered(kind, filters), kind, model, filters.sort, after)
     rows = list(db.session.scalars(query.options(*load_options(kind)).limit(limit + 1)).unique())
     has_more = len(rows) > limit
-    rows = rows[:limit]
-    next_key = [filters.sort, _sort_value(rows[-1], filters.sort), rows[-1].id] if has_more and rows else None
-    return CardPage(items=build_cards(kind, rows), next_key=next_key)
+    cards = build_cards(kind, rows[:limit])
+    next_key = [filters.sort, _sort_value(cards[-1], filters.sort), cards[-1].id] if has_more and cards else None
+    return CardPage(items=cards, next_key=next_key)
 
 
 def list_items(

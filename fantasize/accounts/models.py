@@ -22,6 +22,9 @@ class Role(enum.StrEnum):
 STAFF_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 
 
+PUBLIC_NAME_FALLBACK = "A Fantasize shopper"
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("role IN ('customer', 'manager', 'admin')", name="role_known"),)
@@ -66,7 +69,13 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def display_name(self) -> str:
+        """How the app greets the user themselves (may come from their e-mail): private pages only."""
         return self.username or self.email.split("@", 1)[0]
+
+    @property
+    def public_name(self) -> str:
+        """How other shoppers see the user (reviews): the username, never anything from the e-mail."""
+        return (self.username or "").strip() or PUBLIC_NAME_FALLBACK
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

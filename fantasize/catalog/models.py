@@ -245,7 +245,7 @@ class Review(TimestampMixin, db.Model):
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
     package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id", ondelete="CASCADE"))
     rating: Mapped[int] = mapped_column(Integer, nullable=False)
-    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")  # sanitized plain text
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")  # plain text as typed; escaped when shown
     verified_purchase: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     author = relationship("User")  # lists load it with joinedload

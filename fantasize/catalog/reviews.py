@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from fantasize.catalog.cache import invalidate_catalog
 from fantasize.catalog.models import Package, Product, Review
-from fantasize.catalog.sanitize import clean_plain_text
+from fantasize.catalog.sanitize import plain_text
 from fantasize.db import newest_first_page
 from fantasize.errors import Conflict, NotFound, ValidationFailed
 from fantasize.extensions import db
@@ -36,7 +36,7 @@ def add_review(user_id: str, kind: str, item_id: int, rating: int, comment: str)
     errors: dict[str, list[str]] = {}
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         errors["rating"] = ["Choose 1 to 5 stars."]
-    text = clean_plain_text(comment)
+    text = plain_text(comment)
     if len(text) > MAX_COMMENT:
         errors["comment"] = [f"Keep it under {MAX_COMMENT} characters."]
     if errors:

@@ -1,6 +1,8 @@
-"""Sanitizing text that shoppers and staff write (bleach): rich descriptions and plain reviews."""
+"""Sanitizing text that shoppers and staff write: rich descriptions (bleach) and plain reviews."""
 
 from __future__ import annotations
+
+import unicodedata
 
 import bleach
 
@@ -27,6 +29,10 @@ def clean_rich_text(html: str) -> str:
     return bleach.linkify(cleaned, callbacks=[_safe_links], skip_tags=["pre", "code"], parse_email=False)
 
 
-def clean_plain_text(text: str) -> str:
-    """Text with every tag removed (Jinja escapes it again when shown)."""
-    return bleach.clean(text or "", tags=[], attributes={}, strip=True, strip_comments=True).strip()
+def plain_text(text: str) -> str:
+    """Text kept as typed, without control characters: never rendered as HTML, so nothing to strip.
+
+    It is stored raw and escaped once where it is shown (Jinja autoescape); JSON carries it as is.
+    """
+    kept = "".join(char for char in (text or "") if char in "\n\t" or unicodedata.category(char) != "Cc")
+    return kept.replace("\r\n", "\n").strip()

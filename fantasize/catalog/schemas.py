@@ -176,7 +176,7 @@ class ReviewSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     rating = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=5))
     comment = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
-    author = ma.fields.Function(lambda review: review.author.display_name, dump_only=True)
+    author = ma.fields.Function(lambda review: review.author.public_name, dump_only=True)
     verified_purchase = ma.fields.Boolean(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
 

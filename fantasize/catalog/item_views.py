@@ -13,8 +13,8 @@ from fantasize.api.pagination import decode_cursor, encode_cursor
 from fantasize.catalog import favorites, reading, reviews
 from fantasize.catalog.forms import ReviewForm
 from fantasize.customization.preview import preview_item
-from fantasize.customization.services import options_for
-from fantasize.errors import AppError
+from fantasize.customization.services import options_for, validate_selection
+from fantasize.errors import AppError, ValidationFailed
 from fantasize.extensions import db, limiter
 from fantasize.web.forms import attach_errors
 from fantasize.web.htmx import is_htmx
@@ -34,6 +34,22 @@ def chosen_values() -> dict[str, str]:
 
 def preview_query(values: dict[str, str]) -> str:
     return urlencode({f"c.{key}": value for key, value in sorted(values.items())})
+
+
+def preview_context(kind: str, item_id: int, values: dict[str, str]) -> dict:
+    """The preview box: its picture's address, or what is wrong with the choices (as in the cart)."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    try:
+        validate_selection(kind, item_id, values, user_id, partial=True)
+    except ValidationFailed as error:
+        names = {str(option.id): option.name for option in options_for(kind, item_id)}
+        problems = [
+            f"{names.get(key.removeprefix('customization.'), 'Option')}: {' '.join(messages)}"
+            for key, messages in (error.details or {}).items()
+        ]
+        return {"preview_src": None, "preview_problems": problems}
+    src = url_for("catalog_items.preview_image", kind=kind, item_id=item_id) + "?" + preview_query(values)
+    return {"preview_src": src, "preview_problems": []}
 
 
 def render_item_page(
@@ -58,9 +74,7 @@ def render_item_page(
         is_favorite=_is_favorite(kind, detail.card.id),
         options=options_for(kind, detail.card.id),
         values=values,
-        preview_src=url_for("catalog_items.preview_image", kind=kind, item_id=detail.card.id)
-        + "?"
-        + preview_query(values),
+        **preview_context(kind, detail.card.id, values),
         customization_errors=customization_errors or {},
         error_message=error_message,
         quantity=request.values.get("quantity", "1"),
@@ -82,14 +96,13 @@ def package(slug: str) -> tuple[str, int]:
 
 
 @bp.get("/<any(products, packages):kinds>/<slug>/preview")
-def preview_fragment(kinds: str, slug: str) -> str:
+def preview_fragment(kinds: str, slug: str) -> tuple[str, int]:
     """htmx: the preview figure for the options chosen so far (the image itself loads from ``preview_image``)."""
     kind = kinds[:-1]
     detail = reading.get_detail(kind, slug)
-    src = (
-        url_for("catalog_items.preview_image", kind=kind, item_id=detail.card.id) + "?" + preview_query(chosen_values())
-    )
-    return render_template("catalog/_preview.html", preview_src=src, card=detail.card)
+    context = preview_context(kind, detail.card.id, chosen_values())
+    html = render_template("catalog/_preview.html", card=detail.card, **context)
+    return html, 422 if context["preview_problems"] else 200
 
 
 @bp.get("/preview/<any(product, package):kind>/<int:item_id>.png")

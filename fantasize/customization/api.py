@@ -127,7 +127,11 @@ def detach_preset(kinds: str, item_id: int, preset_id: int):
 @bp.arguments(PreviewSchema)
 @bp.response(200, content_type="image/png")
 def preview(body: dict):
-    """Render the item with the chosen options (PNG, or WebP with ``format``); invalid parts are left out."""
+    """Render the item with the options chosen so far (PNG, or WebP with ``format``).
+
+    Options not chosen yet (a missing required option, empty text) are left out; invalid values
+    are refused with the same ``customization.<option id>`` field errors as the cart.
+    """
     kind = "product" if body.get("product_id") else "package"
     user = current_api_user()
     image = preview_item(kind, body[f"{kind}_id"], body["customization"], user.id if user else None, body["format"])

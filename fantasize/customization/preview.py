@@ -93,13 +93,15 @@ def render_preview(
 
 
 def preview_item(kind: str, item_id: int, raw_selection: object, user_id: str | None, fmt: str = "png") -> bytes:
-    """A preview of an item with whatever part of the selection is valid (previews never fail on input)."""
+    """A preview of an item with the options chosen so far.
+
+    Validated like the cart (``ValidationFailed`` with ``customization.<option id>`` errors);
+    only options not chosen yet are tolerated.
+    """
     from fantasize.customization.services import find_upload, get_item, validate_selection
 
     item = get_item(kind, item_id, for_sale=True)
-    selection = validate_selection(
-        kind, item_id, raw_selection if isinstance(raw_selection, dict) else {}, user_id, partial=True
-    )
+    selection = validate_selection(kind, item_id, raw_selection, user_id, partial=True)
     uploads = {}
     for chosen in selection.chosen:
         if chosen.type == "image":

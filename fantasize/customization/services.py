@@ -272,7 +272,9 @@ def validate_selection(
 ) -> Selection:
     """Check a selection against the item's options; errors name each option (``customization.<id>``).
 
-    ``partial`` (for previews) skips missing required options and invalid values instead of failing.
+    The one validation for the cart and the preview. ``partial`` (previews, while the shopper is
+    still choosing) tolerates only what is not chosen yet: missing required options and empty
+    text. Unknown options and invalid values fail with the same errors as in the cart.
     """
     if selection is None:
         selection = {}
@@ -284,7 +286,7 @@ def validate_selection(
     by_id = {str(option.id): option for option in known}
     errors: dict[str, list[str]] = {}
     for key in selection:
-        if str(key) not in by_id and not partial:
+        if str(key) not in by_id:
             errors[f"customization.{key}"] = ["This option does not exist for this item."]
     context = {"find_upload": lambda token: find_upload(token, user_id)}
     chosen = []
@@ -297,8 +299,7 @@ def validate_selection(
         try:
             choice = OPTION_TYPES[option.type].choose(option, raw, context)
         except ValueError as error:
-            if not partial:
-                errors[f"customization.{key}"] = [str(error)]
+            errors[f"customization.{key}"] = [str(error)]
             continue
         chosen.append(
             SelectedOption(

@@ -34,9 +34,13 @@ def test_the_colour_choice_tints_the_preview(client, mug):
     assert sum(black.getpixel((10, 10))) < sum(white.getpixel((10, 10)))
 
 
-def test_the_preview_never_fails_on_bad_input(client, mug):
+def test_the_preview_refuses_invalid_values_and_needs_an_item(client, mug):
     response = _preview(client, mug, {str(mug["engraving"].id): "way too long for the engraving", "123456": "x"})
-    assert response.status_code == 200
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["details"]) == {
+        f"customization.{mug['engraving'].id}",
+        "customization.123456",
+    }
     assert client.post("/api/v2/customizations/preview", json={"customization": {}}).status_code == 422
 
 

@@ -33,6 +33,7 @@ def create_app(config: type | None = None, overrides: dict[str, Any] | None = No
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)
+    register_unit_of_work(app)  # last: its after_request hook must run first
     return app
 
 
@@ -125,6 +126,12 @@ def register_error_handlers(app: Flask) -> None:
     from fantasize.web.errors import init_error_handlers
 
     init_error_handlers(app)
+
+
+def register_unit_of_work(app: Flask) -> None:
+    from fantasize.web.transactions import init_unit_of_work
+
+    init_unit_of_work(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -63,6 +63,7 @@ class TimestampMixin:
 
 
 _HOOKS_KEY = "fantasize_after_commit"
+_UNDO_KEY = "fantasize_after_rollback"
 
 
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
@@ -70,21 +71,28 @@ def after_commit(session: Session, callback: Callable[[], None]) -> None:
     session.info.setdefault(_HOOKS_KEY, []).append(callback)
 
 
+def after_rollback(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` if ``session``'s current transaction rolls back (undo a side effect made early, like a file)."""
+    session.info.setdefault(_UNDO_KEY, []).append(callback)
+
+
 def _run_after_commit(session: Session) -> None:
-    callbacks = session.info.pop(_HOOKS_KEY, [])
-    for callback in callbacks:
+    session.info.pop(_UNDO_KEY, None)
+    for callback in session.info.pop(_HOOKS_KEY, []):
         callback()
 
 
-def _discard_after_commit(session: Session) -> None:
+def _run_after_rollback(session: Session) -> None:
     session.info.pop(_HOOKS_KEY, None)
+    for callback in session.info.pop(_UNDO_KEY, []):
+        callback()
 
 
 def install_session_hooks() -> None:
-    """Attach the after-commit machinery to every SQLAlchemy session (idempotent)."""
+    """Attach the after-commit and after-rollback machinery to every SQLAlchemy session (idempotent)."""
     if not event.contains(Session, "after_commit", _run_after_commit):
         event.listen(Session, "after_commit", _run_after_commit)
-        event.listen(Session, "after_rollback", _discard_after_commit)
+        event.listen(Session, "after_rollback", _run_after_rollback)
 
 
 def enforce_sqlite_foreign_keys(engine: object) -> None:

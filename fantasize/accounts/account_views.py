@@ -24,11 +24,10 @@ from fantasize.accounts.forms import (
 )
 from fantasize.accounts.models import User
 from fantasize.accounts.permissions import PERMISSIONS, login_required, mfa_required_for, role_permissions
-from fantasize.errors import AppError
-from fantasize.extensions import db, limiter
-from fantasize.media.images import AVATAR, clean_image
+from fantasize.extensions import limiter
 from fantasize.media.storage import storage
-from fantasize.web.forms import attach_errors, safe_next_url
+from fantasize.web.forms import safe_next_url
+from fantasize.web.transactions import run_form
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -53,9 +52,8 @@ def account() -> str:
 @login_required
 def update_profile() -> str | Response:
     form = ProfileForm()
-    if form.validate_on_submit():
-        services.update_profile(_me(), form.data)
-        db.session.commit()
+    ok, _ = run_form(form, lambda: services.update_profile(_me(), form.data))
+    if ok:
         flash("Your profile is saved.", "success")
         return redirect(url_for("account.account"), code=303)
     addresses = address_service.list_addresses(_me())
@@ -76,25 +74,11 @@ def _upload_limit() -> str:
 def upload_avatar() -> str | Response:
     form = AvatarForm()
     user = _me()
-    if form.validate_on_submit():
-        try:
-            max_bytes = current_max_upload_bytes()
-            image = clean_image(
-                form.avatar.data.read(max_bytes + 1),
-                max_bytes=max_bytes,
-                field="avatar",
-                purpose=AVATAR,
-            )
-        except AppError as error:
-            attach_errors(form, error)
-        else:
-            old = user.avatar_path
-            user.avatar_path = storage().save("avatars", image.data, image.extension)
-            db.session.commit()
-            if old:
-                storage().delete(old)
-            flash("Your new picture is saved.", "success")
-            return redirect(url_for("account.account"), code=303)
+    max_bytes = current_max_upload_bytes()
+    ok, _ = run_form(form, lambda: services.set_avatar(user, form.avatar.data.read(max_bytes + 1), max_bytes=max_bytes))
+    if ok:
+        flash("Your new picture is saved.", "success")
+        return redirect(url_for("account.account"), code=303)
     addresses = address_service.list_addresses(user)
     return render_template(
         "accounts/account.html", profile_form=ProfileForm(obj=user), avatar_form=form, addresses=addresses
@@ -125,16 +109,10 @@ def avatar(key: str) -> Response:
 @login_required
 def new_address() -> str | Response:
     form = AddressForm()
-    if form.validate_on_submit():
-        try:
-            address_service.create_address(_me(), form.data)
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
-            flash("Address added.", "success")
-            return redirect(url_for("account.account"), code=303)
+    ok, _ = run_form(form, lambda: address_service.create_address(_me(), form.data))
+    if ok:
+        flash("Address added.", "success")
+        return redirect(url_for("account.account"), code=303)
     return render_template("accounts/address_form.html", form=form, address=None)
 
 
@@ -143,9 +121,8 @@ def new_address() -> str | Response:
 def edit_address(address_id: int) -> str | Response:
     address = address_service.get_address(_me(), address_id)
     form = AddressForm(obj=address)
-    if form.validate_on_submit():
-        address_service.update_address(_me(), address_id, form.data)
-        db.session.commit()
+    ok, _ = run_form(form, lambda: address_service.update_address(_me(), address_id, form.data))
+    if ok:
         flash("Address saved.", "success")
         return redirect(url_for("account.account"), code=303)
     return render_template("accounts/address_form.html", form=form, address=address)
@@ -155,7 +132,6 @@ def edit_address(address_id: int) -> str | Response:
 @login_required
 def delete_address(address_id: int) -> Response:
     address_service.delete_address(_me(), address_id)
-    db.session.commit()
     flash("Address removed.", "info")
     return redirect(url_for("account.account"), code=303)
 
@@ -181,20 +157,14 @@ def recent_sign_in_required(view: Callable) -> Callable:
 def confirm_identity() -> str | Response | tuple[str, int]:
     user = _me()
     form = ConfirmIdentityForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
-        try:
-            services.reauthenticate(
-                user, user.current_sign_in, form.password.data, form.otp.data, ip=request.remote_addr
-            )
-        except AppError as error:
-            if error.keep_changes:
-                db.session.commit()  # the failed attempt stays in the audit log
-            else:
-                db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
-            return redirect(safe_next_url(form.next.data, url_for("account.security")), code=303)
+    ok, _ = run_form(
+        form,
+        lambda: services.reauthenticate(
+            user, user.current_sign_in, form.password.data, form.otp.data, ip=request.remote_addr
+        ),
+    )
+    if ok:
+        return redirect(safe_next_url(form.next.data, url_for("account.security")), code=303)
     status = 422 if form.errors or form.form_errors else 200
     minutes = int(sign_ins.RECENT_AUTHENTICATION.total_seconds() // 60)
     return render_template(
@@ -242,19 +212,16 @@ def security() -> tuple[str, int]:
 @recent_sign_in_required
 def change_password() -> str | Response | tuple[str, int]:
     form = PasswordChangeForm()
-    if form.validate_on_submit():
-        user = _me()
-        try:
-            services.change_password(
-                user, form.current_password.data, form.new_password.data, user.current_sign_in, ip=request.remote_addr
-            )
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
-            flash("Password changed. Other devices and API keys have been signed out.", "success")
-            return redirect(url_for("account.security"), code=303)
+    user = _me()
+    ok, _ = run_form(
+        form,
+        lambda: services.change_password(
+            user, form.current_password.data, form.new_password.data, user.current_sign_in, ip=request.remote_addr
+        ),
+    )
+    if ok:
+        flash("Password changed. Other devices and API keys have been signed out.", "success")
+        return redirect(url_for("account.security"), code=303)
     return _security_page(422, password_form=form)
 
 
@@ -263,7 +230,6 @@ def change_password() -> str | Response | tuple[str, int]:
 @recent_sign_in_required
 def start_mfa() -> Response:
     services.begin_mfa_setup(_me(), _me().current_sign_in)
-    db.session.commit()
     return redirect(url_for("account.security") + "#mfa", code=303)
 
 
@@ -272,17 +238,14 @@ def start_mfa() -> Response:
 @recent_sign_in_required
 def confirm_mfa() -> str | Response | tuple[str, int]:
     form = MfaConfirmForm()
-    if form.validate_on_submit():
-        try:
-            codes = services.confirm_mfa_setup(_me(), form.otp.data, _me().current_sign_in, ip=request.remote_addr)
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
-            # Shown in this answer only: secrets never travel in the (signed, not encrypted) session cookie.
-            flash("Two-factor authentication is on.", "success")
-            return _security_page(200, recovery_codes=codes)
+    user = _me()
+    ok, codes = run_form(
+        form, lambda: services.confirm_mfa_setup(user, form.otp.data, user.current_sign_in, ip=request.remote_addr)
+    )
+    if ok:
+        # Shown in this answer only: secrets never travel in the (signed, not encrypted) session cookie.
+        flash("Two-factor authentication is on.", "success")
+        return _security_page(200, recovery_codes=codes)
     return _security_page(422, confirm_form=form)
 
 
@@ -291,19 +254,16 @@ def confirm_mfa() -> str | Response | tuple[str, int]:
 @recent_sign_in_required
 def disable_mfa() -> str | Response | tuple[str, int]:
     form = MfaDisableForm()
-    if form.validate_on_submit():
-        user = _me()
-        try:
-            services.disable_mfa(
-                user, form.password.data or "", form.otp.data, user.current_sign_in, ip=request.remote_addr
-            )
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
-            flash("Two-factor authentication is off.", "info")
-            return redirect(url_for("account.security") + "#mfa", code=303)
+    user = _me()
+    ok, _ = run_form(
+        form,
+        lambda: services.disable_mfa(
+            user, form.password.data or "", form.otp.data, user.current_sign_in, ip=request.remote_addr
+        ),
+    )
+    if ok:
+        flash("Two-factor authentication is off.", "info")
+        return redirect(url_for("account.security") + "#mfa", code=303)
     return _security_page(422, disable_form=form)
 
 
@@ -312,18 +272,15 @@ def disable_mfa() -> str | Response | tuple[str, int]:
 @recent_sign_in_required
 def create_api_key() -> str | Response | tuple[str, int]:
     form = _key_form()
-    if form.validate_on_submit():
-        user = _me()
-        try:
-            _, plain = api_keys.create_api_key(
-                user, form.name.data, form.scopes.data or [], sign_in=user.current_sign_in, ip=request.remote_addr
-            )
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
-            return _security_page(200, new_key=plain)
+    user = _me()
+    ok, created = run_form(
+        form,
+        lambda: api_keys.create_api_key(
+            user, form.name.data, form.scopes.data or [], sign_in=user.current_sign_in, ip=request.remote_addr
+        ),
+    )
+    if ok:
+        return _security_page(200, new_key=created[1])
     return _security_page(422, key_form=form)
 
 
@@ -331,6 +288,5 @@ def create_api_key() -> str | Response | tuple[str, int]:
 @login_required
 def revoke_api_key(key_id: int) -> Response:
     api_keys.revoke_api_key(_me(), key_id, ip=request.remote_addr)
-    db.session.commit()
     flash("The key is revoked.", "info")
     return redirect(url_for("account.security") + "#api-keys", code=303)

@@ -35,7 +35,6 @@ from fantasize.admin import services as admin_services
 from fantasize.api.auth import require_api_user, require_interactive_user
 from fantasize.api.envelope import ApiBlueprint
 from fantasize.api.pagination import decode_cursor, encode_cursor, set_pagination
-from fantasize.extensions import db
 
 auth_bp = ApiBlueprint("auth", __name__, description="Sign-up, sign-in, tokens, MFA and password reset")
 me_bp = ApiBlueprint("me", __name__, description="The signed-in user's profile and addresses", signed_in=True)
@@ -53,7 +52,6 @@ def _ip() -> str | None:
 def register(body: dict):
     """Create a customer account."""
     user = services.register_user(body["email"], body["password"], body.get("username"), ip=_ip())
-    db.session.commit()
     return {"user": user}
 
 
@@ -64,9 +62,7 @@ def register(body: dict):
 def login(body: dict):
     """Exchange credentials (and the MFA code when enabled) for an access and a refresh token."""
     user = services.sign_in(body["email"], body["password"], body.get("otp"), ip=_ip())
-    pair = tokens.issue_token_pair(user)
-    db.session.commit()
-    return pair
+    return tokens.issue_token_pair(user)
 
 
 @auth_bp.post("/refresh")
@@ -74,9 +70,7 @@ def login(body: dict):
 @auth_bp.response(200, TokenPairSchema)
 def refresh(body: dict):
     """Rotate a refresh token. A token can be used once; reusing one revokes its whole family."""
-    pair = tokens.rotate_refresh_token(body["refresh_token"])
-    db.session.commit()
-    return pair
+    return tokens.rotate_refresh_token(body["refresh_token"])
 
 
 @auth_bp.post("/logout")
@@ -85,7 +79,6 @@ def refresh(body: dict):
 def logout(body: dict):
     """End the sign-in of this refresh token: it, its successors and its access tokens stop working."""
     tokens.revoke_refresh_token(body["refresh_token"])
-    db.session.commit()
     return {"message": "Signed out."}
 
 
@@ -96,9 +89,7 @@ def logout(body: dict):
 def mfa_setup():
     """Start TOTP enrolment: returns the secret and an otpauth:// URI for a QR code."""
     user = require_interactive_user()
-    enrolment = services.begin_mfa_setup(user, user.current_sign_in)
-    db.session.commit()
-    return enrolment
+    return services.begin_mfa_setup(user, user.current_sign_in)
 
 
 @auth_bp.post("/mfa/verify")
@@ -110,7 +101,6 @@ def mfa_verify(body: dict):
     """Confirm enrolment with a code; returns one-time recovery codes (shown once)."""
     user = require_interactive_user()
     codes = services.confirm_mfa_setup(user, body["otp"], user.current_sign_in, ip=_ip())
-    db.session.commit()
     return {"recovery_codes": codes}
 
 
@@ -122,7 +112,6 @@ def mfa_verify(body: dict):
 def mfa_disable(body: dict):
     user = require_interactive_user()
     services.disable_mfa(user, body.get("password", ""), body["otp"], user.current_sign_in, ip=_ip())
-    db.session.commit()
     return {"message": "Two-factor authentication is off."}
 
 
@@ -133,7 +122,6 @@ def mfa_disable(body: dict):
 def password_forgot(body: dict):
     """E-mail a reset link if the account exists; the answer is the same either way."""
     services.request_password_reset(body["email"])
-    db.session.commit()
     return {"message": "If an account uses that address, a reset link is on its way."}
 
 
@@ -143,7 +131,6 @@ def password_forgot(body: dict):
 @auth_bp.response(200, MessageSchema)
 def password_reset(body: dict):
     services.reset_password(body["token"], body["password"], ip=_ip())
-    db.session.commit()
     return {"message": "Password changed; sign in with the new one."}
 
 
@@ -160,7 +147,6 @@ def reauthenticate(body: dict):
     """
     user = require_interactive_user()
     services.reauthenticate(user, user.current_sign_in, body.get("password"), body.get("otp"), ip=_ip())
-    db.session.commit()
     return {"message": "Confirmed; sensitive changes are open for a few minutes."}
 
 
@@ -182,11 +168,8 @@ def oauth_exchange(body: dict, provider: str):
     else:
         raise BadRequest("Unknown provider; use google or facebook.")
     user = services.sign_in_with_identity(identity, ip=_ip())
-    services.check_second_factor(user, body.get("otp"), ip=_ip())
-    services.record_sign_in(user, provider, ip=_ip())
-    pair = tokens.issue_token_pair(user)
-    db.session.commit()
-    return pair
+    services.finish_sign_in(user, provider, body.get("otp"), ip=_ip())
+    return tokens.issue_token_pair(user)
 
 
 # --- users/me --------------------------------------------------------------------------
@@ -202,9 +185,7 @@ def get_me():
 @me_bp.arguments(ProfileUpdateSchema)
 @me_bp.response(200, UserSchema)
 def patch_me(body: dict):
-    user = services.update_profile(require_interactive_user(), body)
-    db.session.commit()
-    return user
+    return services.update_profile(require_interactive_user(), body)
 
 
 @me_bp.get("/addresses")
@@ -217,9 +198,7 @@ def list_addresses():
 @me_bp.arguments(AddressSchema)
 @me_bp.response(201, AddressSchema)
 def create_address(body: dict):
-    address = address_service.create_address(require_api_user(), body)
-    db.session.commit()
-    return address
+    return address_service.create_address(require_api_user(), body)
 
 
 @me_bp.get("/addresses/<int:address_id>")
@@ -232,16 +211,13 @@ def get_address(address_id: int):
 @me_bp.arguments(AddressSchema(partial=True))
 @me_bp.response(200, AddressSchema)
 def update_address(body: dict, address_id: int):
-    address = address_service.update_address(require_api_user(), address_id, body)
-    db.session.commit()
-    return address
+    return address_service.update_address(require_api_user(), address_id, body)
 
 
 @me_bp.delete("/addresses/<int:address_id>")
 @me_bp.response(204)
 def delete_address(address_id: int):
     address_service.delete_address(require_api_user(), address_id)
-    db.session.commit()
     return Response(status=204)
 
 
@@ -268,5 +244,4 @@ def list_users(query: dict):
 def change_role(body: dict, user_id: str):
     target = services.get_user(user_id)
     services.change_role(require_api_user(), target, body["role"], ip=_ip())
-    db.session.commit()
     return target

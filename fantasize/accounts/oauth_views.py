@@ -8,10 +8,10 @@ from flask.wrappers import Response
 
 from fantasize.accounts import services
 from fantasize.accounts.oauth import OAuthFailed, client, facebook_identity, identity_from_claims
-from fantasize.accounts.views import await_second_factor, start_session
+from fantasize.accounts.session import await_second_factor, start_session
 from fantasize.errors import AppError
-from fantasize.extensions import db
 from fantasize.web.forms import safe_next_url
+from fantasize.web.transactions import settle_failure
 
 bp = Blueprint("oauth", __name__, url_prefix="/auth/oauth")
 
@@ -34,15 +34,13 @@ def callback(provider: str) -> Response:
             identity = facebook_identity(token["access_token"])
         user = services.sign_in_with_identity(identity, ip=request.remote_addr)
     except (OAuthError, OAuthFailed, AppError, KeyError) as error:
-        db.session.rollback()
+        settle_failure(error if isinstance(error, AppError) else None)
         message = (
             error.message if isinstance(error, AppError) else "The sign-in was cancelled or could not be verified."
         )
         flash(message, "error")
         return redirect(url_for("accounts.login"), code=303)
     next_url = session.pop("oauth_next", None)
-    if user.mfa_enabled:
-        db.session.commit()
-        return await_second_factor(user, False, next_url)
-    services.record_sign_in(user, provider, ip=request.remote_addr)
+    if not services.finish_sign_in(user, provider, None, ip=request.remote_addr, code_on_next_page=True):
+        return await_second_factor(user, provider, False, next_url)
     return start_session(user, False, next_url)

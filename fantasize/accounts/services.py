@@ -19,6 +19,8 @@ from fantasize.db import after_commit, utcnow
 from fantasize.errors import AppError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from fantasize.extensions import db
 from fantasize.jobs import enqueue
+from fantasize.media.images import AVATAR, clean_image
+from fantasize.media.storage import delete_after_commit, save_for_transaction
 
 RESET_TOKEN_TTL = timedelta(hours=1)
 
@@ -101,10 +103,24 @@ def record_sign_in(user: User, method: str, *, ip: str | None = None) -> None:
     audit.record("auth.login", actor_id=user.id, target=f"user:{user.id}", after={"method": method}, ip=ip)
 
 
+def finish_sign_in(
+    user: User, method: str, otp: str | None, *, ip: str | None = None, code_on_next_page: bool = False
+) -> bool:
+    """The one sign-in sequence after a first factor (password or provider): second factor, then the record.
+
+    Returns ``False`` when the browser must still ask for the code on a page of its own
+    (``code_on_next_page``); the API sends the code with the credentials instead.
+    """
+    if user.mfa_enabled and not otp and code_on_next_page:
+        return False
+    check_second_factor(user, otp, ip=ip)
+    record_sign_in(user, f"{method}+mfa" if user.mfa_enabled else method, ip=ip)
+    return True
+
+
 def sign_in(email: str, password: str, otp: str | None = None, *, ip: str | None = None) -> User:
     user = authenticate(email, password, ip=ip)
-    check_second_factor(user, otp, ip=ip)
-    record_sign_in(user, "password", ip=ip)
+    finish_sign_in(user, "password", otp, ip=ip)
     return user
 
 
@@ -304,6 +320,15 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
             setattr(user, field, value.strip() or None if isinstance(value, str) else value)
     db.session.flush()
     return user
+
+
+def set_avatar(user: User, upload: bytes, *, max_bytes: int) -> None:
+    """Check and re-encode a new profile picture; the old file goes once the change is committed."""
+    image = clean_image(upload, max_bytes=max_bytes, field="avatar", purpose=AVATAR)
+    old = user.avatar_path
+    user.avatar_path = save_for_transaction("avatars", image.data, image.extension)
+    delete_after_commit(old)
+    db.session.flush()
 
 
 def change_role(actor: User, target: User, role: str, *, ip: str | None = None) -> User:

@@ -10,8 +10,8 @@ from fantasize.accounts import services as account_services
 from fantasize.accounts.forms import RoleForm
 from fantasize.accounts.permissions import current_principal, login_required, permission_required
 from fantasize.admin import services
-from fantasize.errors import AppError, PermissionDenied
-from fantasize.extensions import db
+from fantasize.errors import PermissionDenied
+from fantasize.web.transactions import run_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -42,17 +42,11 @@ def users() -> str:
 def change_role(user_id: str) -> Response:
     form = RoleForm()
     target = account_services.get_user(user_id)
-    if form.validate_on_submit():
-        try:
-            account_services.change_role(
-                current_user._get_current_object(), target, form.role.data, ip=request.remote_addr
-            )
-        except AppError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"{target.email} is now {target.role}.", "success")
+    actor = current_user._get_current_object()
+    ok, _ = run_form(form, lambda: account_services.change_role(actor, target, form.role.data, ip=request.remote_addr))
+    if ok:
+        flash(f"{target.email} is now {target.role}.", "success")
     else:
-        flash("Choose a valid role.", "error")
+        problems = [*form.form_errors, *(message for messages in form.errors.values() for message in messages)]
+        flash(problems[0] if problems else "Choose a valid role.", "error")
     return redirect(url_for("admin.users"), code=303)

@@ -13,7 +13,6 @@ from fantasize.accounts.api_keys import authenticate_api_key
 from fantasize.accounts.models import User
 from fantasize.accounts.permissions import Principal
 from fantasize.accounts.tokens import InvalidToken, user_from_access_token
-from fantasize.extensions import db
 
 
 def authenticate_api_request() -> None:
@@ -31,7 +30,6 @@ def authenticate_api_request() -> None:
         key = authenticate_api_key(api_key.strip())
         if key is None:
             raise InvalidToken("The API key is invalid or revoked.")
-        db.session.commit()  # last-used time
         g.principal = Principal(key.user, scopes=frozenset(key.scopes), via="api_key")
 
 

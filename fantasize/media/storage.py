@@ -7,6 +7,9 @@ from pathlib import Path
 
 from flask import current_app
 
+from fantasize.db import after_commit, after_rollback
+from fantasize.extensions import db
+
 
 class LocalStorage:
     """Files under ``UPLOAD_DIR``, each under a random name in a folder (``avatars``, ``products``…)."""
@@ -33,3 +36,18 @@ class LocalStorage:
 
 def storage() -> LocalStorage:
     return LocalStorage(current_app.config["UPLOAD_DIR"])
+
+
+def save_for_transaction(folder: str, data: bytes, extension: str) -> str:
+    """Store a file that a row of the current transaction will name; it is removed again on rollback."""
+    store = storage()
+    key = store.save(folder, data, extension)
+    after_rollback(db.session(), lambda: store.delete(key))
+    return key
+
+
+def delete_after_commit(key: str | None) -> None:
+    """Remove a file once the transaction that stopped naming it has committed (kept on rollback)."""
+    if key:
+        store = storage()
+        after_commit(db.session(), lambda: store.delete(key))

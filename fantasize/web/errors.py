@@ -17,9 +17,9 @@ from werkzeug.exceptions import HTTPException
 
 from fantasize.api.envelope import error_response
 from fantasize.errors import AppError
-from fantasize.extensions import db
 from fantasize.ops.redaction import redact_secrets
 from fantasize.web.htmx import is_htmx
+from fantasize.web.transactions import abandon_unit_of_work, settle_failure
 
 log = logging.getLogger("fantasize.errors")
 
@@ -100,8 +100,11 @@ def _render(status: int, code: str, message: str, details: dict[str, Any]) -> Re
 
 
 def handle_http_exception(error: HTTPException) -> Response | tuple:
-    db.session.rollback()
     status = error.code or 500
+    if status >= 500:
+        abandon_unit_of_work()
+    else:
+        settle_failure()
     details = _validation_details(error) if status in (400, 422) else {}
     result = _render(status, ERROR_CODES.get(status, "error"), _message_for(error), details)
     response = result if isinstance(result, Response) else Response(result[0], status=result[1])
@@ -114,10 +117,7 @@ def handle_http_exception(error: HTTPException) -> Response | tuple:
 
 
 def handle_app_error(error: AppError) -> Response | tuple:
-    if error.keep_changes:
-        db.session.commit()
-    else:
-        db.session.rollback()
+    settle_failure(error)
     result = _render(error.status, error.code, error.message, error.details)
     response = result if isinstance(result, Response) else Response(result[0], status=result[1], mimetype="text/html")
     response.headers.update(error.headers)
@@ -127,14 +127,14 @@ def handle_app_error(error: AppError) -> Response | tuple:
 def handle_unexpected(error: Exception) -> Response | tuple:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
-    db.session.rollback()
+    abandon_unit_of_work()
     log.exception("unhandled error on %s %s", request.method, redact_secrets(request.path))
     return _render(500, ERROR_CODES[500], "An unexpected error occurred; it has been logged.", {})
 
 
 def handle_data_error(error: DataError | OverflowError) -> Response | tuple:
     """The database refused a value (an id beyond its column type, say): the request was at fault."""
-    db.session.rollback()
+    abandon_unit_of_work()
     return _render(400, ERROR_CODES[400], "A value in the request is out of range.", {})
 
 

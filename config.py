@@ -1,6 +1,6 @@
 """Application configuration, read from the environment.
 
-Variable names follow ../shared/SPEC.md §5. With no DATABASE_URL / REDIS_URL the app
+Every variable is listed in the README's configuration table. With no DATABASE_URL / REDIS_URL the app
 runs on its embedded defaults: a SQLite file, an in-process cache, an in-memory rate
 limiter and jobs executed inline after commit.
 """

@@ -7,6 +7,7 @@ from werkzeug.exceptions import BadRequest
 
 from fantasize.accounts import addresses as address_service
 from fantasize.accounts import services, tokens
+from fantasize.accounts import users as users_service
 from fantasize.accounts.oauth import facebook_identity, verify_google_id_token
 from fantasize.accounts.permissions import login_required, permission_required
 from fantasize.accounts.ratelimits import auth_rate_limited, by_caller, by_token
@@ -31,7 +32,6 @@ from fantasize.accounts.schemas import (
     UserListQuerySchema,
     UserSchema,
 )
-from fantasize.admin import services as admin_services
 from fantasize.api.auth import require_api_user, require_interactive_user
 from fantasize.api.envelope import ApiBlueprint
 from fantasize.api.pagination import decode_cursor, encode_cursor, set_pagination
@@ -230,7 +230,7 @@ def delete_address(address_id: int):
 @admin_users_bp.response(200, UserSchema(many=True))
 def list_users(query: dict):
     after = decode_cursor(query["cursor"])
-    rows, next_after = admin_services.search_users(
+    rows, next_after = users_service.search_users(
         query["q"], query["role"], after[0] if after else None, query["limit"]
     )
     set_pagination(query["limit"], encode_cursor([next_after]) if next_after else None)

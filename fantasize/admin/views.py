@@ -7,6 +7,7 @@ from flask.wrappers import Response
 from flask_login import current_user
 
 from fantasize.accounts import services as account_services
+from fantasize.accounts import users as users_service
 from fantasize.accounts.forms import RoleForm
 from fantasize.accounts.permissions import current_principal, login_required, permission_required
 from fantasize.admin import services
@@ -33,7 +34,9 @@ def dashboard() -> str:
 @bp.get("/users")
 @permission_required("users.manage")
 def users() -> str:
-    rows, next_after = services.search_users(request.args.get("q"), request.args.get("role"), request.args.get("after"))
+    rows, next_after = users_service.search_users(
+        request.args.get("q"), request.args.get("role"), request.args.get("after")
+    )
     return render_template("admin/users.html", users=rows, next_after=next_after, role_form=RoleForm())
 
 

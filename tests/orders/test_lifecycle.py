@@ -9,12 +9,24 @@ from sqlalchemy import func, select, text
 from fantasize.catalog.models import Product
 from fantasize.extensions import db
 from fantasize.orders.models import Order, OrderStatus
-from fantasize.orders.state import TRANSITIONS
 from tests.accounts.helpers import api_login, bearer
 from tests.factories import UserFactory
 from tests.orders.conftest import add, checkout
 
 ALL = list(OrderStatus)
+# The lifecycle as the shop promises it, written out here rather than read from the code under test.
+ALLOWED = {
+    ("under_review", "placed"),
+    ("under_review", "rejected"),
+    ("under_review", "canceled"),
+    ("placed", "processing"),
+    ("placed", "canceled"),
+    ("processing", "shipped"),
+    ("processing", "canceled"),
+    ("shipped", "delivered"),
+    ("delivered", "completed"),
+    ("delivered", "returned"),
+}
 
 
 def _order_in(client, auth, shelf, status: OrderStatus) -> dict:
@@ -35,7 +47,7 @@ def test_every_transition_is_allowed_or_refused_by_the_table(client, shopper, st
         json={"status": target.value, "note": "because"},
         headers=staff_auth,
     )
-    if target in TRANSITIONS[current]:
+    if (current.value, target.value) in ALLOWED:
         assert response.status_code == 200, response.get_json()
         assert response.get_json()["data"]["status"] == target.value
         history = response.get_json()["data"]["history"][-1]

@@ -91,6 +91,10 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from fantasize.ids import IdConverter
+
+    # Every <int:...> in a URL is an id: ASCII digits within the column range (else 404).
+    app.url_map.converters["int"] = IdConverter
     from fantasize.accounts.account_views import bp as account_pages
     from fantasize.accounts.oauth_views import bp as oauth_pages
     from fantasize.accounts.views import bp as auth_pages

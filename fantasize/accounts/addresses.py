@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from fantasize.accounts.models import Address, User
-from fantasize.errors import NotFound
+from fantasize.errors import NotFound, ValidationFailed
 from fantasize.extensions import db
 
 ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "state", "postal_code", "country", "phone")
@@ -26,7 +26,18 @@ def get_address(user: User, address_id: int) -> Address:
     return address
 
 
+REQUIRED_FIELDS = ("full_name", "line1", "city", "postal_code", "country")
+
+
 def _apply(address: Address, values: dict[str, Any]) -> None:
+    """Set the sent fields, trimmed; a required field left blank is refused (for the API and the pages alike)."""
+    blank = [
+        field
+        for field in REQUIRED_FIELDS
+        if (field in values or address.id is None) and not str(values.get(field) or "").strip()
+    ]
+    if blank:
+        raise ValidationFailed("The address is incomplete.", {field: ["Must not be blank."] for field in blank})
     for field in ADDRESS_FIELDS:
         if field in values:
             value = values[field]
@@ -38,8 +49,6 @@ def _apply(address: Address, values: dict[str, Any]) -> None:
 
 
 def create_address(user: User, values: dict[str, Any]) -> Address:
-    from fantasize.errors import ValidationFailed
-
     if len(list_addresses(user)) >= MAX_ADDRESSES:
         raise ValidationFailed(f"You can keep up to {MAX_ADDRESSES} addresses.", {"address": ["Too many addresses."]})
     address = Address(user_id=user.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from fantasize.accounts.passwords import MAX_LENGTH
+from fantasize.api.fields import QueryInt, RequiredText, Text
 
 COUNTRY_CODE = ma.validate.Regexp(r"^[A-Za-z]{2}$", error="Use a two-letter ISO country code, e.g. GB.")
 
@@ -31,8 +32,8 @@ class UserSchema(ma.Schema):
 
 
 class ProfileUpdateSchema(ma.Schema):
-    username = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=80))
-    phone = ma.fields.String(allow_none=True, validate=ma.validate.Regexp(r"^[0-9+()\- .]{0,32}$"))
+    username = Text(allow_none=True, validate=ma.validate.Length(max=80))
+    phone = Text(allow_none=True, validate=ma.validate.Regexp(r"^[0-9+()\- .]{0,32}$"))
     gender = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(["female", "male", "other"]))
     date_of_birth = ma.fields.Date(allow_none=True)
 
@@ -40,7 +41,7 @@ class ProfileUpdateSchema(ma.Schema):
 class RegisterSchema(ma.Schema):
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
     password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=MAX_LENGTH))
-    username = ma.fields.String(load_default=None, validate=ma.validate.Length(max=80))
+    username = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=80))
 
 
 class RegisteredSchema(ma.Schema):
@@ -107,14 +108,14 @@ class MessageSchema(ma.Schema):
 
 class AddressSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    full_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
-    line1 = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    line2 = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))
-    city = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
-    state = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=100))
-    postal_code = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=20))
-    country = ma.fields.String(required=True, validate=COUNTRY_CODE)
-    phone = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=32))
+    full_name = RequiredText(max_length=120)
+    line1 = RequiredText(max_length=200)
+    line2 = Text(allow_none=True, validate=ma.validate.Length(max=200))
+    city = RequiredText(max_length=100)
+    state = Text(allow_none=True, validate=ma.validate.Length(max=100))
+    postal_code = RequiredText(max_length=20)
+    country = Text(required=True, validate=COUNTRY_CODE)
+    phone = Text(allow_none=True, validate=ma.validate.Length(max=32))
 
 
 class RoleChangeSchema(ma.Schema):
@@ -122,7 +123,7 @@ class RoleChangeSchema(ma.Schema):
 
 
 class UserListQuerySchema(ma.Schema):
-    q = ma.fields.String(load_default=None)
+    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=100))
     role = ma.fields.String(load_default=None, validate=ma.validate.OneOf(["customer", "manager", "admin"]))
-    limit = ma.fields.Integer(load_default=25, validate=ma.validate.Range(min=1, max=100))
+    limit = QueryInt(load_default=25, minimum=1, maximum=100)
     cursor = ma.fields.String(load_default=None)

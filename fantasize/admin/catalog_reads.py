@@ -30,6 +30,7 @@ from fantasize.catalog.models import (
 )
 from fantasize.errors import NotFound
 from fantasize.extensions import db
+from fantasize.ids import parse_id
 
 PAGE_SIZE = 50
 
@@ -58,8 +59,9 @@ def list_sellables(model: type[Product] | type[Package], args: dict[str, str], p
         query = query.where(model.name.ilike(f"%{_escape_like(args['q'].strip())}%", escape="\\"))
     if args.get("status") in ("active", "inactive"):
         query = query.where(model.active.is_(args["status"] == "active"))
-    if args.get("subcategory", "").isdigit():
-        query = query.where(model.subcategory_id == int(args["subcategory"]))
+    subcategory_id = parse_id(args.get("subcategory", ""))
+    if subcategory_id is not None:
+        query = query.where(model.subcategory_id == subcategory_id)
     query = query.order_by(func.lower(model.name), model.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
     rows = list(db.session.scalars(query))
     return Page(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+
 from flask import Flask, current_app
 from flask_smorest import Api
 
 from fantasize.api.envelope import ErrorEnvelopeSchema
-from fantasize.api.versioning import CURRENT_VERSION
+from fantasize.api.versioning import CURRENT_VERSION, V1_SUNSET
 
 
 class EnvelopedApi(Api):
@@ -58,8 +60,14 @@ def init_api(app: Flask) -> None:
     from apispec.ext.marshmallow import MarshmallowPlugin
 
     from fantasize.api import docs
+    from fantasize.api.fields import DecimalString
+    from fantasize.api.parsing import init_json
+    from fantasize.ids import IdConverter
 
+    init_json(app)
     api = EnvelopedApi(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+    api.register_field(DecimalString, "string", "decimal")
+    api.register_converter(IdConverter, _id_parameter)
     for blueprint, prefix in _resource_blueprints():
         api.register_blueprint(blueprint, url_prefix=f"/api/{CURRENT_VERSION}{prefix}")
         # v1 serves the same resources for old clients (with deprecation headers).
@@ -69,5 +77,28 @@ def init_api(app: Flask) -> None:
     app.register_blueprint(docs.bp)
 
 
-def current_openapi_spec() -> dict:
-    return current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+def _id_parameter(converter: object) -> dict:
+    return {"type": "integer", "minimum": converter.min, "maximum": converter.max}
+
+
+def current_openapi_spec(version: str = CURRENT_VERSION) -> dict:
+    """The OpenAPI document of ``version``: v1 is v2's resources under /api/v1, deprecated."""
+    spec = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+    if version == CURRENT_VERSION:
+        return spec
+    spec = copy.deepcopy(spec)
+    spec["info"]["version"] = version
+    spec["info"]["description"] = (
+        f"{spec['info'].get('description', '')} Deprecated: {version} answers with Deprecation and Sunset "
+        f"headers and is retired on {V1_SUNSET}; use /api/{CURRENT_VERSION}/ (/api/{CURRENT_VERSION}/openapi.json)."
+    ).strip()
+    prefix, old_prefix = f"/api/{version}/", f"/api/{CURRENT_VERSION}/"
+    paths = {}
+    for path, operations in spec["paths"].items():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["deprecated"] = True
+                operation["operationId"] = f"{version}_{operation['operationId']}"
+        paths[prefix + path.removeprefix(old_prefix)] = operations
+    spec["paths"] = paths
+    return spec

@@ -11,11 +11,10 @@ from fantasize.extensions import limiter
 bp = Blueprint("api_docs", __name__)
 
 
-@bp.get("/api/v2/openapi.json")
-@bp.get("/api/v1/openapi.json")
+@bp.get("/api/<any(v1, v2):version>/openapi.json")
 @limiter.exempt
-def openapi_json() -> Response:
-    return jsonify(current_openapi_spec())
+def openapi_json(version: str) -> Response:
+    return jsonify(current_openapi_spec(version))
 
 
 # Swagger UI styles its widgets inline; only this page relaxes the style policy.

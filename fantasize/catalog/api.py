@@ -7,7 +7,7 @@ from werkzeug.exceptions import BadRequest
 
 from fantasize.accounts.permissions import login_required, permission_required
 from fantasize.api.auth import require_api_user
-from fantasize.api.envelope import ApiBlueprint
+from fantasize.api.envelope import ApiBlueprint, id_or_slug_parameter, multipart_body
 from fantasize.api.pagination import decode_cursor, encode_cursor, set_pagination
 from fantasize.catalog import favorites, listing, media_service, reading, reviews, services, taxonomy
 from fantasize.catalog.models import Brand, Category, Material
@@ -19,6 +19,7 @@ from fantasize.catalog.schemas import (
     CategoryNodeSchema,
     DetailSchema,
     FavoriteInputSchema,
+    FavoriteQuerySchema,
     ListQuerySchema,
     MediaSchema,
     NamedInputSchema,
@@ -32,6 +33,7 @@ from fantasize.catalog.schemas import (
     SearchResultSchema,
 )
 from fantasize.extensions import db
+from fantasize.ids import id_or_slug
 
 products_bp = ApiBlueprint("products", __name__, description="Products: list, search, read; staff write")
 packages_bp = ApiBlueprint("packages", __name__, description="Gift packages")
@@ -40,7 +42,7 @@ brands_bp = ApiBlueprint("brands", __name__, description="Brands")
 materials_bp = ApiBlueprint("materials", __name__, description="Materials")
 search_bp = ApiBlueprint("search", __name__, description="Search products and packages")
 offers_bp = ApiBlueprint("offers", __name__, description="Offers (staff)")
-favorites_bp = ApiBlueprint("favorites", __name__, description="The signed-in user's favorites")
+favorites_bp = ApiBlueprint("favorites", __name__, description="The signed-in user's favorites", signed_in=True)
 
 
 def filters_from(query: dict) -> listing.Filters:
@@ -76,11 +78,12 @@ def list_products(query: dict):
     return _page("product", query)
 
 
-@products_bp.get("/<key>")
+@products_bp.get("/<product_id>")
+@products_bp.doc(parameters=[id_or_slug_parameter("product_id", "product")])
 @products_bp.response(200, DetailSchema)
-def get_product(key: str):
+def get_product(product_id: str):
     """A product by id or slug."""
-    return reading.get_detail("product", key)
+    return reading.get_detail("product", product_id)
 
 
 @products_bp.post("")
@@ -114,6 +117,12 @@ def delete_product(product_id: int):
 
 @products_bp.post("/<int:product_id>/media")
 @permission_required("catalog.write")
+@products_bp.doc(
+    requestBody=multipart_body(
+        "The picture (JPEG, PNG or WebP) and its alternative text",
+        alt_text={"type": "string", "maxLength": 200},
+    )
+)
 @products_bp.response(201, MediaSchema)
 def upload_product_media(product_id: int):
     """Upload a picture (multipart, field ``file``): JPEG, PNG or WebP, checked by content."""
@@ -158,10 +167,12 @@ def list_packages(query: dict):
     return _page("package", query)
 
 
-@packages_bp.get("/<key>")
+@packages_bp.get("/<package_id>")
+@packages_bp.doc(parameters=[id_or_slug_parameter("package_id", "package")])
 @packages_bp.response(200, DetailSchema)
-def get_package(key: str):
-    return reading.get_detail("package", key)
+def get_package(package_id: str):
+    """A package by id or slug."""
+    return reading.get_detail("package", package_id)
 
 
 @packages_bp.post("")
@@ -214,18 +225,20 @@ def category_tree():
 
 
 @categories_bp.get("/<key>/products")
+@categories_bp.doc(parameters=[id_or_slug_parameter("key", "category or subcategory")])
 @categories_bp.arguments(CatalogQuerySchema, location="query")
 @categories_bp.response(200, CardSchema(many=True))
 def category_products(query: dict, key: str):
     """Products of a category or subcategory (id or slug), with the same filters as /products."""
-    category, subcategory = reading.find_category(key) if not key.isdigit() else _category_by_id(int(key))
+    parsed = id_or_slug(key)
+    category, subcategory = _category_by_id(parsed) if isinstance(parsed, int | None) else reading.find_category(key)
     base = filters_from(query)
     chosen = {"subcategory": str(subcategory.id)} if subcategory else {"category": str(category.id)}
     return _page("product", query, listing.Filters(**{**base.__dict__, **chosen}))
 
 
-def _category_by_id(category_id: int):
-    category = taxonomy.get_or_404(Category, category_id)
+def _category_by_id(category_id: int | None):
+    category = taxonomy.get_or_404(Category, category_id or 0)
     return reading.find_category(category.slug)
 
 
@@ -326,11 +339,6 @@ def create_offer(body: dict):
     return offer
 
 
-@favorites_bp.before_request
-def _signed_in_only() -> None:
-    require_api_user()
-
-
 @favorites_bp.get("")
 @favorites_bp.arguments(ListQuerySchema, location="query")
 @favorites_bp.response(200, PackageCardSchema(many=True))
@@ -351,7 +359,7 @@ def add_favorite(body: dict):
 
 
 @favorites_bp.delete("")
-@favorites_bp.arguments(FavoriteInputSchema, location="query")
+@favorites_bp.arguments(FavoriteQuerySchema, location="query")
 @favorites_bp.response(204)
 def remove_favorite(query: dict):
     kind = "product" if query.get("product_id") else "package"

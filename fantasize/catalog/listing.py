@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal_column, or_, select
+from sqlalchemy import and_, exists, false, func, literal_column, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from fantasize.catalog import availability, pricing
@@ -34,6 +34,7 @@ from fantasize.catalog.models import (
 )
 from fantasize.errors import ValidationFailed
 from fantasize.extensions import db
+from fantasize.ids import id_or_slug
 
 SORTS = ("newest", "price", "-price", "rating", "name")
 
@@ -60,7 +61,10 @@ def _model(kind: str) -> type[Product] | type[Package]:
 
 
 def _by_id_or_slug(model: type, value: str):
-    return model.id == int(value) if value.isdigit() else model.slug == value
+    key = id_or_slug(value)
+    if key is None:
+        return false()
+    return model.id == key if isinstance(key, int) else model.slug == key
 
 
 def _escape_like(text: str) -> str:

@@ -14,6 +14,7 @@ from fantasize.catalog.listing import build_cards, load_options
 from fantasize.catalog.models import Brand, Category, Material, Package, PackageMaterial, Product, ProductMaterial
 from fantasize.errors import NotFound
 from fantasize.extensions import db
+from fantasize.ids import id_or_slug
 
 
 def _model(kind: str) -> type[Product] | type[Package]:
@@ -23,7 +24,10 @@ def _model(kind: str) -> type[Product] | type[Package]:
 def _load(kind: str, key: str | int, *, include_inactive: bool = False) -> Product | Package | None:
     model = _model(kind)
     material_link = ProductMaterial if kind == "product" else PackageMaterial
-    where = model.id == int(key) if str(key).isdigit() else model.slug == str(key)
+    key = id_or_slug(key)
+    if key is None:
+        return None
+    where = model.id == key if isinstance(key, int) else model.slug == key
     visible = model.deleted_at.is_(None) if include_inactive else (model.active.is_(True) & model.deleted_at.is_(None))
     query = (
         select(model)

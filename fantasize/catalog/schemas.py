@@ -7,12 +7,13 @@ from dataclasses import fields
 import marshmallow as ma
 from flask import url_for
 
-from fantasize.api.fields import Id
+from fantasize.api.fields import DecimalString, Id, Int, Money, QueryId, QueryInt, RequiredText, Text
 from fantasize.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from fantasize.catalog.cards import Detail
 from fantasize.catalog.listing import SORTS
 
-MONEY = {"as_string": True, "places": 2}
+MAX_PRICE = 100000
+MAX_POSITION = 1_000_000
 
 
 def media_url(key: str | None) -> str | None:
@@ -23,7 +24,7 @@ def media_url(key: str | None) -> str | None:
 
 
 class ListQuerySchema(ma.Schema):
-    limit = ma.fields.Integer(load_default=DEFAULT_LIMIT, validate=ma.validate.Range(min=1, max=MAX_LIMIT))
+    limit = QueryInt(load_default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
     cursor = ma.fields.String(load_default=None)
 
 
@@ -33,8 +34,8 @@ class CatalogQuerySchema(ListQuerySchema):
     subcategory = ma.fields.String(load_default=None, metadata={"description": "Subcategory id or slug"})
     brand = ma.fields.String(load_default=None, metadata={"description": "Brand id or slug (products)"})
     material = ma.fields.String(load_default=None, metadata={"description": "Material id or slug"})
-    min_price = ma.fields.Decimal(load_default=None, validate=ma.validate.Range(min=0))
-    max_price = ma.fields.Decimal(load_default=None, validate=ma.validate.Range(min=0))
+    min_price = DecimalString(load_default=None, validate=ma.validate.Range(min=0, max=MAX_PRICE))
+    max_price = DecimalString(load_default=None, validate=ma.validate.Range(min=0, max=MAX_PRICE))
     in_stock = ma.fields.Boolean(load_default=False)
     on_offer = ma.fields.Boolean(load_default=False)
     sort = ma.fields.String(load_default="newest", validate=ma.validate.OneOf(SORTS))
@@ -66,9 +67,9 @@ class CardSchema(ma.Schema):
     kind = ma.fields.String(metadata={"enum": ["product", "package"]})
     name = ma.fields.String()
     slug = ma.fields.String()
-    price = ma.fields.Decimal(**MONEY)
-    final_price = ma.fields.Decimal(**MONEY, metadata={"description": "Price after the best current offer"})
-    discount_percent = ma.fields.Decimal(as_string=True, allow_none=True)
+    price = Money()
+    final_price = Money(metadata={"description": "Price after the best current offer"})
+    discount_percent = DecimalString(allow_none=True)
     in_stock = ma.fields.Boolean()
     stock = ma.fields.Integer()
     available = ma.fields.Integer(metadata={"description": "How many can be ordered now"})
@@ -76,7 +77,7 @@ class CardSchema(ma.Schema):
     subcategory = ma.fields.Nested(RefSchema)
     brand = ma.fields.Nested(RefSchema, allow_none=True)
     image_url = ma.fields.Function(lambda card: media_url(card.image_path))
-    rating = ma.fields.Decimal(**MONEY)
+    rating = DecimalString(places=2, metadata={"pattern": r"^[0-5]\.[0-9]{2}$", "example": "4.50"})
     review_count = ma.fields.Integer()
     created_at = ma.fields.DateTime()
 
@@ -99,7 +100,7 @@ class MaterialShareSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     slug = ma.fields.String()
-    percentage = ma.fields.Decimal(as_string=True)
+    percentage = DecimalString()
 
 
 class DetailSchema(PackageCardSchema):
@@ -125,14 +126,14 @@ class DetailSchema(PackageCardSchema):
 
 class MaterialInputSchema(ma.Schema):
     material_id = Id(required=True)
-    percentage = ma.fields.Decimal(load_default=100, validate=ma.validate.Range(min=0, min_inclusive=False, max=100))
+    percentage = DecimalString(load_default=100, validate=ma.validate.Range(min=0, min_inclusive=False, max=100))
 
 
 class ProductInputSchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    description = ma.fields.String(load_default="", validate=ma.validate.Length(max=20000))
-    price = ma.fields.Decimal(required=True, validate=ma.validate.Range(min=0, max=100000), places=2)
-    stock = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    name = RequiredText(max_length=200)
+    description = Text(load_default="", validate=ma.validate.Length(max=20000))
+    price = Money(required=True, validate=ma.validate.Range(min=0, max=MAX_PRICE))
+    stock = Int(load_default=0)
     subcategory_id = Id(required=True)
     brand_id = Id(allow_none=True)
     material_ids = ma.fields.List(Id())
@@ -142,7 +143,7 @@ class ProductInputSchema(ma.Schema):
 
 class PackageItemInputSchema(ma.Schema):
     product_id = Id(required=True)
-    quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100))
+    quantity = Int(load_default=1, minimum=1, maximum=100)
 
 
 class PackageInputSchema(ProductInputSchema):
@@ -161,29 +162,29 @@ class CategoryNodeSchema(ma.Schema):
 
 
 class CategoryInputSchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
+    name = RequiredText(max_length=120)
     parent_id = Id(allow_none=True, load_default=None)
-    description = ma.fields.String(load_default="")
+    description = Text(load_default="", validate=ma.validate.Length(max=20000))
     active = ma.fields.Boolean(load_default=True)
-    position = ma.fields.Integer(load_default=0)
+    position = Int(load_default=0, minimum=-MAX_POSITION, maximum=MAX_POSITION)
 
 
 class NamedInputSchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
+    name = RequiredText(max_length=120)
 
 
 class ReviewSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    rating = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=5))
-    comment = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
+    rating = Int(required=True, minimum=1, maximum=5)
+    comment = Text(load_default="", validate=ma.validate.Length(max=2000))
     author = ma.fields.Function(lambda review: review.author.public_name, dump_only=True)
     verified_purchase = ma.fields.Boolean(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
 
 
 class OfferInputSchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
-    percent = ma.fields.Decimal(
+    name = RequiredText(max_length=120)
+    percent = DecimalString(
         required=True, validate=ma.validate.Range(min=0, max=100, min_inclusive=False, max_inclusive=False)
     )
     starts_at = ma.fields.AwareDateTime(required=True, default_timezone=None)
@@ -196,7 +197,7 @@ class OfferInputSchema(ma.Schema):
 class OfferSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
-    percent = ma.fields.Decimal(as_string=True)
+    percent = DecimalString()
     starts_at = ma.fields.DateTime()
     ends_at = ma.fields.DateTime()
     active = ma.fields.Boolean()
@@ -210,6 +211,11 @@ class FavoriteInputSchema(ma.Schema):
     def exactly_one(self, data: dict, **kwargs: object) -> None:
         if bool(data.get("product_id")) == bool(data.get("package_id")):
             raise ma.ValidationError("Send either product_id or package_id.", "product_id")
+
+
+class FavoriteQuerySchema(FavoriteInputSchema):
+    product_id = QueryId()
+    package_id = QueryId()
 
 
 class SearchResultSchema(ma.Schema):

@@ -7,12 +7,11 @@ from werkzeug.exceptions import BadRequest
 
 from fantasize.accounts.permissions import current_principal, login_required, permission_required
 from fantasize.api.auth import current_api_user, require_api_user
-from fantasize.api.envelope import ApiBlueprint
+from fantasize.api.envelope import ApiBlueprint, image_response, multipart_body
 from fantasize.customization import services, uploads
 from fantasize.customization.preview import FORMATS, preview_item
 from fantasize.customization.schemas import (
     AttachSchema,
-    OptionPatchSchema,
     OptionSchema,
     PresetSchema,
     PreviewSchema,
@@ -48,7 +47,7 @@ def create_option(body: dict, kinds: str, item_id: int):
 
 @bp.patch("/customizations/<int:option_id>")
 @permission_required("catalog.write")
-@bp.arguments(OptionPatchSchema)
+@bp.arguments(OptionSchema(partial=True))
 @bp.response(200, OptionSchema)
 def update_option(body: dict, option_id: int):
     option = services.update_option(services.get_option(option_id), body)
@@ -125,7 +124,7 @@ def detach_preset(kinds: str, item_id: int, preset_id: int):
 @bp.post("/customizations/preview")
 @limiter.limit("120 per minute", methods=["POST"])
 @bp.arguments(PreviewSchema)
-@bp.response(200, content_type="image/png")
+@bp.doc(responses={200: image_response("The rendered picture: PNG, or WebP when `format` is webp")})
 def preview(body: dict):
     """Render the item with the options chosen so far (PNG, or WebP with ``format``).
 
@@ -140,6 +139,7 @@ def preview(body: dict):
 
 @bp.post("/uploads")
 @login_required
+@bp.doc(requestBody=multipart_body("The picture (JPEG, PNG or WebP)"))
 @bp.response(201, UploadSchema)
 def upload():
     """Upload a picture for an ``image`` option (multipart field ``file``); use the returned token as its value."""
@@ -156,6 +156,7 @@ def upload():
 
 @bp.get("/uploads/<token>")
 @login_required
+@bp.doc(responses={200: image_response("The picture", ("image/jpeg", "image/png", "image/webp"))})
 def get_upload(token: str) -> Response:
     """The picture itself, for its owner and for staff only."""
     from flask import send_file

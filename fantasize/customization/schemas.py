@@ -4,34 +4,35 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from fantasize.api.fields import Id
+from fantasize.api.fields import Id, Int, Money, RequiredText, Text
 
 OPTION_TYPES = ("button", "text", "image")
+MAX_DELTA = 1000  # as the customization service allows
 
 
 class ChoiceSchema(ma.Schema):
-    value = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=60))
-    label = ma.fields.String(load_default=None)
-    price_delta = ma.fields.Decimal(as_string=True, load_default=0)
-    swatch = ma.fields.String(load_default=None, allow_none=True, metadata={"example": "#b3245c"})
+    value = RequiredText(max_length=60)
+    label = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=80))
+    price_delta = Money(load_default=0, validate=ma.validate.Range(min=-MAX_DELTA, max=MAX_DELTA))
+    swatch = Text(load_default=None, allow_none=True, metadata={"example": "#b3245c"})
 
 
 class OptionSchema(ma.Schema):
     """An option as clients see it (and, without ``id``, as staff create it)."""
 
     id = ma.fields.Integer(dump_only=True)
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
+    name = RequiredText(max_length=80)
     type = ma.fields.String(required=True, validate=ma.validate.OneOf(OPTION_TYPES))
     required = ma.fields.Boolean(load_default=False)
     special = ma.fields.Boolean(load_default=False, metadata={"description": "Orders with it wait for staff review"})
-    price_delta = ma.fields.Decimal(as_string=True, load_default=0, places=2)
-    max_length = ma.fields.Integer(metadata={"description": "text options"})
+    price_delta = Money(load_default=0, validate=ma.validate.Range(min=-MAX_DELTA, max=MAX_DELTA))
+    max_length = Int(minimum=1, maximum=500, metadata={"description": "text options"})
     charset = ma.fields.String(metadata={"description": "text options: letters, letters_digits or basic"})
-    placeholder = ma.fields.String()
+    placeholder = Text(validate=ma.validate.Length(max=120))
     choices = ma.fields.List(ma.fields.Nested(ChoiceSchema), metadata={"description": "button options"})
-    min_width = ma.fields.Integer(metadata={"description": "image options"})
-    min_height = ma.fields.Integer()
-    max_mb = ma.fields.Integer()
+    min_width = Int(maximum=20000, metadata={"description": "image options"})
+    min_height = Int(maximum=20000)
+    max_mb = Int(minimum=1, maximum=100)
     formats = ma.fields.List(ma.fields.String())
     preset_id = ma.fields.Integer(dump_only=True, allow_none=True)
 
@@ -45,15 +46,10 @@ class OptionSchema(ma.Schema):
         return data
 
 
-class OptionPatchSchema(OptionSchema):
-    class Meta:
-        partial = True
-
-
 class PresetSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
-    description = ma.fields.String(load_default="")
+    name = RequiredText(max_length=80)
+    description = Text(load_default="", validate=ma.validate.Length(max=300))
     options = ma.fields.List(ma.fields.Nested(OptionSchema), dump_only=True)
 
 

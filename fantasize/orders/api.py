@@ -26,16 +26,11 @@ from fantasize.orders.schemas import (
     StatusChangeSchema,
 )
 
-bp = ApiBlueprint("cart", __name__, description="The signed-in user's cart")
+bp = ApiBlueprint("cart", __name__, description="The signed-in user's cart", signed_in=True)
 
 
 def _owner() -> cart.CartOwner:
     return cart.CartOwner(user_id=require_api_user().id)
-
-
-@bp.before_request
-def _signed_in_only() -> None:
-    require_api_user()
 
 
 @bp.get("")
@@ -77,7 +72,7 @@ def remove_item(line_id: int):
 # --- checkout and orders -------------------------------------------------------------------
 
 checkout_bp = ApiBlueprint("checkout", __name__, description="Turn the cart into an order")
-orders_bp = ApiBlueprint("my_orders", __name__, description="The signed-in user's orders")
+orders_bp = ApiBlueprint("my_orders", __name__, description="The signed-in user's orders", signed_in=True)
 admin_orders_bp = ApiBlueprint("admin_orders", __name__, description="Orders for staff (orders.manage)")
 
 
@@ -113,11 +108,6 @@ def checkout(body: dict):
 def _manages_orders() -> bool:
     principal = current_principal()
     return principal is not None and principal.can("orders.manage")
-
-
-@orders_bp.before_request
-def _orders_signed_in_only() -> None:
-    require_api_user()
 
 
 @orders_bp.get("")

@@ -25,6 +25,7 @@ from fantasize.accounts.permissions import login_required
 from fantasize.api.pagination import decode_cursor, encode_cursor
 from fantasize.errors import AppError, NotFound
 from fantasize.extensions import db
+from fantasize.ids import parse_id
 from fantasize.orders import cart, idempotency, services, state
 from fantasize.orders.checkout import GIFT_WRAP_FEE, CheckoutRequest, Gift, OutOfStock, PricesChanged
 from fantasize.orders.forms import NEW_ADDRESS, CheckoutForm, address_choices, attach_checkout_errors
@@ -63,7 +64,7 @@ def _me() -> User:
 
 def _checkout_request(form: CheckoutForm) -> CheckoutRequest:
     choice = form.address_choice.data or ""
-    address_id = int(choice) if choice.isdigit() else None
+    address_id = parse_id(choice)
     gift = None
     if form.gift.is_gift.data:
         fields = form.gift.form

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from fantasize.api.fields import Id
+from fantasize.accounts.schemas import COUNTRY_CODE
+from fantasize.api.fields import Id, Int, Money, QueryInt, RequiredText, Text
 from fantasize.orders.cart import MAX_QUANTITY
 
 
 class AddToCartSchema(ma.Schema):
     product_id = Id()
     package_id = Id()
-    quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_QUANTITY))
+    quantity = Int(load_default=1, minimum=1, maximum=MAX_QUANTITY)
     customization = ma.fields.Dict(load_default=dict, metadata={"description": "option id → value"})
 
     @ma.validates_schema
@@ -21,7 +22,7 @@ class AddToCartSchema(ma.Schema):
 
 
 class QuantitySchema(ma.Schema):
-    quantity = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=MAX_QUANTITY))
+    quantity = Int(required=True, minimum=0, maximum=MAX_QUANTITY)
 
 
 class ChosenSchema(ma.Schema):
@@ -30,7 +31,7 @@ class ChosenSchema(ma.Schema):
     type = ma.fields.String()
     value = ma.fields.String()
     display = ma.fields.String()
-    price_delta = ma.fields.Decimal(as_string=True)
+    price_delta = Money()
     special = ma.fields.Boolean()
 
 
@@ -42,8 +43,8 @@ class CartLineSchema(ma.Schema):
     quantity = ma.fields.Integer()
     customization = ma.fields.Dict(metadata={"description": "option id → value, as stored"})
     options = ma.fields.List(ma.fields.Nested(ChosenSchema), attribute="chosen")
-    unit_price = ma.fields.Decimal(as_string=True, places=2)
-    line_total = ma.fields.Decimal(as_string=True, places=2)
+    unit_price = Money()
+    line_total = Money()
     available = ma.fields.Function(lambda line: line.card.available)
     warning = ma.fields.String(allow_none=True)
     problem = ma.fields.String(allow_none=True)
@@ -52,25 +53,25 @@ class CartLineSchema(ma.Schema):
 
 class CartSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(CartLineSchema), attribute="lines")
-    total = ma.fields.Decimal(as_string=True, places=2)
+    total = Money()
     count = ma.fields.Integer()
     orderable = ma.fields.Boolean()
 
 
 class AddressInputSchema(ma.Schema):
-    full_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
-    line1 = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    line2 = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
-    city = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
-    state = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=100))
-    postal_code = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=20))
-    country = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[A-Za-z]{2}$"))
-    phone = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=32))
+    full_name = RequiredText(max_length=120)
+    line1 = RequiredText(max_length=200)
+    line2 = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    city = RequiredText(max_length=100)
+    state = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=100))
+    postal_code = RequiredText(max_length=20)
+    country = Text(required=True, validate=COUNTRY_CODE)
+    phone = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=32))
 
 
 class GiftSchema(ma.Schema):
-    message = ma.fields.String(load_default=None, validate=ma.validate.Length(max=500))
-    recipient_name = ma.fields.String(load_default=None, validate=ma.validate.Length(max=120))
+    message = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=500))
+    recipient_name = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=120))
     recipient_email = ma.fields.Email(load_default=None)
     recipient_address = ma.fields.Nested(AddressInputSchema, load_default=None)
     hide_prices = ma.fields.Boolean(load_default=False)
@@ -88,9 +89,9 @@ class CheckoutSchema(ma.Schema):
     )
     gift = ma.fields.Nested(GiftSchema, load_default=None)
     anonymous = ma.fields.Boolean(load_default=False)
-    expected_items_total = ma.fields.Decimal(
+    expected_items_total = Money(
         load_default=None,
-        places=2,
+        allow_none=True,
         metadata={
             "description": "The items' total the shopper saw; a different current total answers 409 prices_changed"
         },
@@ -103,8 +104,8 @@ class OrderLineSchema(ma.Schema):
     package_id = ma.fields.Integer(allow_none=True)
     name = ma.fields.String()
     quantity = ma.fields.Integer()
-    unit_price = ma.fields.Decimal(as_string=True, places=2)
-    line_total = ma.fields.Decimal(as_string=True, places=2)
+    unit_price = Money()
+    line_total = Money()
     customization = ma.fields.List(
         ma.fields.Dict(), metadata={"description": "Options as chosen (labels and prices then)"}
     )
@@ -133,9 +134,9 @@ class OrderSchema(ma.Schema):
     id = ma.fields.String()
     number = ma.fields.String()
     status = ma.fields.String()
-    subtotal = ma.fields.Decimal(as_string=True, places=2)
-    wrap_fee = ma.fields.Decimal(as_string=True, places=2)
-    total = ma.fields.Decimal(as_string=True, places=2)
+    subtotal = Money()
+    wrap_fee = Money()
+    total = Money()
     currency = ma.fields.String()
     payment_method = ma.fields.String()
     payment_status = ma.fields.String()
@@ -154,27 +155,27 @@ class OrderSchema(ma.Schema):
 
 
 class CancelSchema(ma.Schema):
-    note = ma.fields.String(load_default=None, validate=ma.validate.Length(max=500))
+    note = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=500))
 
 
 class StatusChangeSchema(ma.Schema):
-    status = ma.fields.String(required=True)
-    note = ma.fields.String(load_default=None, validate=ma.validate.Length(max=500))
+    status = RequiredText(max_length=40)
+    note = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=500))
 
 
 class ReviewDecisionSchema(ma.Schema):
     decision = ma.fields.String(required=True, validate=ma.validate.OneOf(["approve", "reject"]))
-    reason = ma.fields.String(load_default=None, validate=ma.validate.Length(max=500))
+    reason = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=500))
 
 
 class OrderListQuerySchema(ma.Schema):
-    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
+    limit = QueryInt(load_default=20, minimum=1, maximum=100)
     cursor = ma.fields.String(load_default=None)
 
 
 class StaffOrderQuerySchema(OrderListQuerySchema):
-    status = ma.fields.String(load_default=None)
-    customer = ma.fields.String(load_default=None)
+    status = ma.fields.String(load_default=None, validate=ma.validate.Length(max=40))
+    customer = ma.fields.String(load_default=None, validate=ma.validate.Length(max=254))
     date_from = ma.fields.AwareDateTime(load_default=None)
     date_to = ma.fields.AwareDateTime(load_default=None)
     has_customization = ma.fields.Boolean(load_default=None)

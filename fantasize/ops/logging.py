@@ -1,4 +1,4 @@
-"""Request ids and structured logs: one JSON line per request."""
+"""Request ids and structured logs: one JSON line per request, every line tagged with its request id."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 import time
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask.wrappers import Response
 from pythonjsonlogger.json import JsonFormatter
 
@@ -18,8 +18,23 @@ access_log = logging.getLogger("fantasize.access")
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 
+class RequestIdFilter(logging.Filter):
+    """Tag every record logged during a request with that request's id (``g.request_id``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id") and has_request_context() and g.get("request_id"):
+            record.request_id = g.request_id
+        return True
+
+
+def _not_a_werkzeug_request_line(record: logging.LogRecord) -> bool:
+    """Drop the development server's own line per request: our access log already has one."""
+    return not (record.levelno == logging.INFO and str(record.msg).rstrip().endswith('] "%s" %s %s'))
+
+
 def configure_logging(app: Flask) -> None:
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RequestIdFilter())
     if app.config["JSON_LOGS"]:
         handler.setFormatter(
             JsonFormatter(
@@ -28,11 +43,18 @@ def configure_logging(app: Flask) -> None:
             )
         )
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.setFormatter(
+            logging.Formatter(
+                "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s", defaults={"request_id": "-"}
+            )
+        )
     root = logging.getLogger("fantasize")
     root.handlers[:] = [handler]
     root.setLevel(app.config["LOG_LEVEL"])
     root.propagate = False
+    werkzeug_log = logging.getLogger("werkzeug")
+    if _not_a_werkzeug_request_line not in werkzeug_log.filters:
+        werkzeug_log.addFilter(_not_a_werkzeug_request_line)
 
 
 def assign_request_id() -> None:

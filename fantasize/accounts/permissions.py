@@ -12,6 +12,7 @@ from flask_login import current_user
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from fantasize.accounts.models import Role, User
+from fantasize.extensions import admin_api_limit
 
 PERMISSIONS: dict[str, str] = {
     "catalog.write": "Create and edit products, packages, categories and offers",
@@ -91,7 +92,10 @@ def login_required(view: Callable) -> Callable:
 
 
 def permission_required(permission: str) -> Callable[[Callable], Callable]:
-    """Let through callers whose credential carries ``permission``; 401/redirect or 403 otherwise."""
+    """Let through callers whose credential carries ``permission``; 401/redirect or 403 otherwise.
+
+    API calls through it also count against ``RATE_LIMIT_ADMIN`` for the calling user.
+    """
     if permission not in PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
 
@@ -107,6 +111,6 @@ def permission_required(permission: str) -> Callable[[Callable], Callable]:
                 raise Forbidden(f"You need the {permission!r} permission for this.")
             return view(*args, **kwargs)
 
-        return _document_security(wrapper, f"Requires the `{permission}` permission.")
+        return _document_security(admin_api_limit(wrapper), f"Requires the `{permission}` permission.")
 
     return decorator

@@ -70,6 +70,13 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+def retry_after_only_when_refused(response: Response) -> Response:
+    """Flask-Limiter adds ``Retry-After`` to every rate-limited response; it only means something on a 429 or 503."""
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def reject_oversized_bodies() -> None:
     """Refuse a declared body over the cap before routing, even where the view never reads it."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
@@ -91,3 +98,6 @@ def init_security(app: Flask) -> None:
     app.before_request(protect_browser_forms)
     app.after_request(set_security_headers)
     app.after_request(forbid_caching_personal_responses)
+    # After-request hooks run last-registered first; at the head of the list this one runs after
+    # Flask-Limiter's header hook, which ``create_app`` registers earlier.
+    app.after_request_funcs.setdefault(None, []).insert(0, retry_after_only_when_refused)

@@ -26,3 +26,15 @@ def test_the_staff_limit_does_not_count_public_reads(client):
     ProductFactory()
     for _ in range(55):
         assert client.get("/api/v2/products", headers=staff).status_code == 200
+
+
+def test_retry_after_is_only_sent_with_a_refusal(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "RATE_LIMIT_DEFAULT", "2 per minute")
+    ProductFactory()
+    allowed = [client.get("/api/v2/products") for _ in range(2)]
+    assert [response.status_code for response in allowed] == [200, 200]
+    assert all("X-RateLimit-Remaining" in response.headers for response in allowed)
+    assert not any("Retry-After" in response.headers for response in allowed)
+    refused = client.get("/api/v2/products")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60

@@ -34,6 +34,7 @@ from fantasize.accounts.schemas import (
 )
 from fantasize.api.auth import require_api_user, require_interactive_user
 from fantasize.api.envelope import ApiBlueprint
+from fantasize.api.fields import partial_schema
 from fantasize.api.pagination import decode_cursor, encode_cursor, set_pagination
 
 auth_bp = ApiBlueprint("auth", __name__, description="Sign-up, sign-in, tokens, MFA and password reset")
@@ -208,7 +209,7 @@ def get_address(address_id: int):
 
 
 @me_bp.patch("/addresses/<int:address_id>")
-@me_bp.arguments(AddressSchema(partial=True))
+@me_bp.arguments(partial_schema(AddressSchema))
 @me_bp.response(200, AddressSchema)
 def update_address(body: dict, address_id: int):
     return address_service.update_address(require_api_user(), address_id, body)

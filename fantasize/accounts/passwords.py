@@ -44,7 +44,7 @@ def password_problems(password: str, *, email: str | None = None, username: str 
     if len(password) > MAX_LENGTH:
         return [f"Use at most {MAX_LENGTH} characters."]
     user_inputs = [value for value in (email, username, email.split("@")[0] if email else None) if value]
-    result = zxcvbn(password, user_inputs=user_inputs)
+    result = zxcvbn(password, user_inputs=user_inputs, max_length=MAX_LENGTH)  # its default (72) would raise
     if result["score"] >= 2:
         return []
     feedback = result["feedback"]

@@ -20,7 +20,7 @@ class UserSchema(ma.Schema):
     gender = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(["female", "male", "other"]))
     date_of_birth = ma.fields.Date(allow_none=True)
     avatar_url = ma.fields.Method("get_avatar_url", dump_only=True)
-    last_login_at = ma.fields.DateTime(dump_only=True)
+    last_login_at = ma.fields.DateTime(dump_only=True, allow_none=True)
     created_at = ma.fields.DateTime(dump_only=True)
 
     def get_avatar_url(self, user) -> str | None:

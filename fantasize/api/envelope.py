@@ -75,9 +75,10 @@ def _signed_in_only() -> None:
 
 
 def _has_required_fields(schema: ma.Schema) -> bool:
-    if schema.partial is True or getattr(schema.opts, "partial", False) is True:
+    if schema.partial is True:
         return False
-    return any(field.required for field in schema.load_fields.values())
+    optional = set(schema.partial or ())
+    return any(field.required and name not in optional for name, field in schema.load_fields.items())
 
 
 class ApiBlueprint(flask_smorest.Blueprint):

@@ -113,3 +113,12 @@ class Text(ma.fields.String):
 def RequiredText(*, max_length: int, **kwargs: Any) -> Text:
     """A required, non-blank string of at most ``max_length`` characters (after trimming)."""
     return Text(required=True, validate=ma.validate.Length(min=1, max=max_length), **kwargs)
+
+
+def partial_schema(schema_class: type[ma.Schema]) -> ma.Schema:
+    """``schema_class`` for PATCH: its own fields may be left out, but a nested object sent is still whole.
+
+    (``partial=True`` would also make the fields of nested objects optional, e.g. a material share
+    without its ``material_id``.)
+    """
+    return schema_class(partial=tuple(schema_class().load_fields))

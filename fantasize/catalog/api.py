@@ -8,6 +8,7 @@ from werkzeug.exceptions import BadRequest
 from fantasize.accounts.permissions import login_required, permission_required
 from fantasize.api.auth import require_api_user
 from fantasize.api.envelope import ApiBlueprint, id_or_slug_parameter, multipart_body
+from fantasize.api.fields import partial_schema
 from fantasize.api.pagination import decode_cursor, encode_cursor, set_pagination
 from fantasize.catalog import favorites, listing, media_service, reading, reviews, services, taxonomy
 from fantasize.catalog.models import Brand, Category, Material
@@ -98,7 +99,7 @@ def create_product(body: dict):
 
 @products_bp.patch("/<int:product_id>")
 @permission_required("catalog.write")
-@products_bp.arguments(ProductInputSchema(partial=True))
+@products_bp.arguments(partial_schema(ProductInputSchema))
 @products_bp.response(200, DetailSchema)
 def update_product(body: dict, product_id: int):
     services.update_product(services.get_product_for_staff(product_id), body)
@@ -187,7 +188,7 @@ def create_package(body: dict):
 
 @packages_bp.patch("/<int:package_id>")
 @permission_required("catalog.write")
-@packages_bp.arguments(PackageInputSchema(partial=True))
+@packages_bp.arguments(partial_schema(PackageInputSchema))
 @packages_bp.response(200, DetailSchema)
 def update_package(body: dict, package_id: int):
     services.update_package(services.get_package_for_staff(package_id), body)
@@ -254,7 +255,7 @@ def create_category(body: dict):
 
 @categories_bp.patch("/<int:category_id>")
 @permission_required("catalog.write")
-@categories_bp.arguments(CategoryInputSchema(partial=True))
+@categories_bp.arguments(partial_schema(CategoryInputSchema))
 @categories_bp.response(200, RefSchema)
 def update_category(body: dict, category_id: int):
     category = taxonomy.save_category(taxonomy.get_or_404(Category, category_id), body)

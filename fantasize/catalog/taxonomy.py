@@ -58,12 +58,16 @@ def delete_category(category: Category) -> None:
     in_use = db.session.scalar(
         select(
             exists().where(Category.parent_id == category.id)
-            | exists().where(Product.subcategory_id == category.id, Product.deleted_at.is_(None))
-            | exists().where(Package.subcategory_id == category.id, Package.deleted_at.is_(None))
+            # Deleted products and packages stay (orders refer to them), and so must their category.
+            | exists().where(Product.subcategory_id == category.id)
+            | exists().where(Package.subcategory_id == category.id)
         )
     )
     if in_use:
-        raise Conflict("This category still has subcategories, products or packages; move them first.")
+        raise Conflict(
+            "This category still has subcategories, products or packages (deleted ones included); "
+            "move them first or hide the category instead."
+        )
     db.session.delete(category)
     db.session.flush()
     invalidate_catalog()

@@ -8,6 +8,7 @@ from werkzeug.exceptions import BadRequest
 from fantasize.accounts.permissions import current_principal, login_required, permission_required
 from fantasize.api.auth import current_api_user, require_api_user
 from fantasize.api.envelope import ApiBlueprint, image_response, multipart_body
+from fantasize.api.fields import partial_schema
 from fantasize.customization import services, uploads
 from fantasize.customization.preview import FORMATS, preview_item
 from fantasize.customization.schemas import (
@@ -47,7 +48,7 @@ def create_option(body: dict, kinds: str, item_id: int):
 
 @bp.patch("/customizations/<int:option_id>")
 @permission_required("catalog.write")
-@bp.arguments(OptionSchema(partial=True))
+@bp.arguments(partial_schema(OptionSchema))
 @bp.response(200, OptionSchema)
 def update_option(body: dict, option_id: int):
     option = services.update_option(services.get_option(option_id), body)
@@ -83,7 +84,7 @@ def create_preset(body: dict):
 
 @bp.patch("/customization-presets/<int:preset_id>")
 @permission_required("catalog.write")
-@bp.arguments(PresetSchema(partial=True))
+@bp.arguments(partial_schema(PresetSchema))
 @bp.response(200, PresetSchema)
 def update_preset(body: dict, preset_id: int):
     preset = services.save_preset(services.get_preset(preset_id), body)

@@ -92,12 +92,36 @@ def _checkout_request(body: dict) -> CheckoutRequest:
 @checkout_bp.post("")
 @login_required
 @checkout_bp.arguments(CheckoutSchema)
-@checkout_bp.response(201, OrderSchema)
+@checkout_bp.response(
+    201,
+    OrderSchema,
+    description="The order; a replay of an earlier request (same Idempotency-Key and body) answers the same",
+    headers={
+        "Idempotent-Replayed": {
+            "description": "`true` when this answer replays an earlier request with the same key",
+            "schema": {"type": "string", "enum": ["true"]},
+        }
+    },
+)
+@checkout_bp.doc(
+    parameters=[
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": False,
+            "description": "Makes retries safe: a repeat with the same key and body returns the same order",
+            "schema": {"type": "string", "maxLength": 120},
+        }
+    ]
+)
 def checkout(body: dict):
     """Place an order from the cart. Send ``Idempotency-Key``: a retry then returns the same order.
 
     Stock is taken in the same transaction (409 ``out_of_stock`` names the lines); the total is
-    recomputed from current prices; card payments take a gateway token, never card data.
+    recomputed from current prices; card payments take a gateway token, never card data. A retry
+    with the same key and body answers ``201`` with the same order and ``Idempotent-Replayed: true``;
+    the same key with another body is ``422 idempotency_key_reused``; a retry while the first
+    request runs is ``409``.
     """
     key = (request.headers.get("Idempotency-Key") or "").strip()[:120] or None
     order, created = checkout_once(require_api_user(), _checkout_request(body), key, idempotency.fingerprint(body))

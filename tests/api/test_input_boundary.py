@@ -271,3 +271,26 @@ def test_a_json_endpoint_refuses_other_content_types_with_415(client, data, cont
     response = client.post("/api/v2/auth/login", data=data, content_type=content_type)
     assert response.status_code == 415
     assert response.get_json()["error"]["code"] == "unsupported_media_type"
+
+
+def test_a_long_password_within_the_limit_is_judged_not_a_500(client):
+    body = {"email": "long@example.com", "password": "correct horse battery staple " * 4}
+    assert 73 <= len(body["password"]) <= 128
+    assert client.post("/api/v2/auth/register", json=body).status_code == 201
+
+
+def test_a_patch_still_needs_whole_nested_objects(client, manager):
+    product = ProductFactory()
+    response = client.patch(
+        f"/api/v2/products/{product.id}", json={"materials": [{"percentage": "50"}]}, headers=manager[1]
+    )
+    assert response.status_code == 422
+    assert "materials" in response.get_json()["error"]["details"]
+
+
+def test_a_category_with_deleted_products_is_kept_with_a_409(client, manager):
+    subcategory = SubcategoryFactory(parent=CategoryFactory())
+    product = ProductFactory(subcategory=subcategory)
+    assert client.delete(f"/api/v2/products/{product.id}", headers=manager[1]).status_code == 204
+    response = client.delete(f"/api/v2/categories/{subcategory.id}", headers=manager[1])
+    assert response.status_code == 409

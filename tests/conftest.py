@@ -119,8 +119,16 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             engine.dispose()
         redis = app.extensions.get("redis")
         if redis is not None:
-            for key in redis.scan_iter(match=f"*test-{RUN_ID}*"):
-                redis.delete(key)
+            forget_run_in_redis(redis, RUN_ID)
+
+
+def forget_run_in_redis(redis, run_id: str) -> None:
+    """Remove what a run left in Redis: its queue (jobs, and its entry in RQ's ``rq:queues`` set) and its keys."""
+    from rq import Queue
+
+    Queue(f"test-{run_id}", connection=redis).delete(delete_jobs=True)
+    for key in redis.scan_iter(match=f"*test-{run_id}*"):
+        redis.delete(key)
 
 
 def _truncate_all(app: Flask) -> None:

@@ -1,0 +1,26 @@
+"""A test run cleans up after itself in Redis, as the README promises."""
+
+import uuid
+
+import pytest
+from rq import Queue
+
+from tests.conftest import forget_run_in_redis
+
+
+def _noop() -> None:
+    """A job body."""
+
+
+@pytest.mark.redis
+def test_a_run_leaves_no_keys_and_no_queue_in_rqs_set_of_queues(app):
+    redis = app.extensions["redis"]
+    run_id = uuid.uuid4().hex[:10]
+    Queue(f"test-{run_id}", connection=redis).enqueue(_noop)
+    redis.set(f"test-{run_id}:cached", "1")
+    assert f"rq:queue:test-{run_id}".encode() in redis.smembers("rq:queues")
+
+    forget_run_in_redis(redis, run_id)
+
+    assert list(redis.scan_iter(match=f"*test-{run_id}*")) == []
+    assert f"rq:queue:test-{run_id}".encode() not in redis.smembers("rq:queues")

@@ -13,8 +13,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, exists, false, func, literal_column, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, cast, exists, false, func, literal_column, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from fantasize.catalog import availability, pricing
 from fantasize.catalog.cache import cached_cards, in_stock_version
@@ -93,7 +93,8 @@ def _on_offer(kind: str):
     return exists().where(column == model.id, Offer.id == link.c.offer_id, *pricing.active_offer_clause())
 
 
-def _filtered(kind: str, filters: Filters):
+def _filtered(kind: str, filters: Filters, *, prices: bool = True):
+    """Active items matching ``filters``; ``prices=False`` leaves the price range to the caller."""
     model = _model(kind)
     query = select(model).where(model.active.is_(True), model.deleted_at.is_(None))
     if filters.q and filters.q.strip():
@@ -112,10 +113,11 @@ def _filtered(kind: str, filters: Filters):
         link = ProductMaterial if kind == "product" else PackageMaterial
         owner = link.product_id if kind == "product" else link.package_id
         query = query.where(exists().where(owner == model.id, link.material_id.in_(material_ids)))
-    if filters.min_price is not None:
-        query = query.where(pricing.final_price_column(kind, model) >= filters.min_price)
-    if filters.max_price is not None:
-        query = query.where(pricing.final_price_column(kind, model) <= filters.max_price)
+    if prices:
+        # Per candidate row (an index probe on the offer links): other sorts walk their own index.
+        query = _price_range(
+            query, pricing.final_price_sql(model.price, pricing.best_percent_sql(kind, model)), filters
+        )
     if filters.in_stock:
         query = query.where(model.stock > 0)
         if kind == "package":
@@ -130,9 +132,15 @@ def _filtered(kind: str, filters: Filters):
     return query
 
 
-def _sort_column(kind: str, model: type, sort: str):
-    if sort in ("price", "-price"):
-        return pricing.final_price_column(kind, model)
+def _price_range(query, price, filters: Filters):
+    if filters.min_price is not None:
+        query = query.where(price >= filters.min_price)
+    if filters.max_price is not None:
+        query = query.where(price <= filters.max_price)
+    return query
+
+
+def _sort_column(model: type, sort: str):
     return {"newest": model.created_at, "rating": model.rating, "name": model.name}[sort]
 
 
@@ -163,21 +171,61 @@ def _parse_sort_value(sort: str, raw: Any) -> Any:
     return str(raw)
 
 
-def _apply_keyset(query, kind: str, model: type, sort: str, after: list | None):
-    column = _sort_column(kind, model, sort)
-    descending = _descending(sort)
-    if after:
-        if len(after) != 3 or after[0] != sort:
-            raise ValidationFailed(
-                "The cursor belongs to another sort order.", {"cursor": ["Start again from the first page."]}
-            )
-        value, last_id = _parse_sort_value(sort, after[1]), int(after[2])
+def _cursor(sort: str, after: list | None) -> tuple[Any, int] | None:
+    if not after:
+        return None
+    if len(after) != 3 or after[0] != sort:
+        raise ValidationFailed(
+            "The cursor belongs to another sort order.", {"cursor": ["Start again from the first page."]}
+        )
+    return _parse_sort_value(sort, after[1]), int(after[2])
+
+
+def _keyset(query, column, id_column, descending: bool, position: tuple[Any, int] | None):
+    """Rows after ``position`` (the last row's sort value and id) in ``(column, id)`` order."""
+    if position is not None:
+        value, last_id = position
         if descending:
-            query = query.where(or_(column < value, and_(column == value, model.id < last_id)))
+            query = query.where(or_(column < value, and_(column == value, id_column < last_id)))
         else:
-            query = query.where(or_(column > value, and_(column == value, model.id > last_id)))
-    order = (column.desc(), model.id.desc()) if descending else (column.asc(), model.id.asc())
+            query = query.where(or_(column > value, and_(column == value, id_column > last_id)))
+    order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
     return query.order_by(*order)
+
+
+def _apply_keyset(query, model: type, sort: str, after: list | None):
+    return _keyset(query, _sort_column(model, sort), model.id, _descending(sort), _cursor(sort, after))
+
+
+def _by_final_price(kind: str, filters: Filters, limit: int, after: list | None):
+    """The page in final-price order, as one statement: ``(query, entity)``.
+
+    Items not on offer sell at their list price, so that half walks the ``(active, price, id)``
+    index and stops after a page; items on offer (few) are priced and sorted. Each half is
+    cut to one page before the two are merged.
+    """
+    model = _model(kind)
+    descending = _descending(filters.sort)
+    position = _cursor(filters.sort, after)
+    discounts = pricing.current_discounts(kind)
+    halves = []
+    for on_offer in (False, True):
+        query = _filtered(kind, filters, prices=False)
+        if on_offer:
+            query = query.join(discounts, discounts.c.item_id == model.id)
+            price = pricing.final_price_sql(model.price, discounts.c.percent)
+        else:
+            # NOT EXISTS probes the offer links by item id while the price index is walked.
+            query = query.where(~_on_offer(kind))
+            price = model.price
+        query = _keyset(_price_range(query, price, filters), price, model.id, descending, position)
+        # A cast, not the bare column: the merged rows' ``price`` must stay the list price.
+        sort_price = price if on_offer else cast(price, model.price.type)
+        halves.append(select(query.add_columns(sort_price.label("sort_price")).limit(limit + 1).subquery()))
+    merged = union_all(*halves).subquery("by_final_price")
+    entity = aliased(model, merged)
+    order = (merged.c.sort_price, merged.c.id)
+    return select(entity).order_by(*((c.desc() if descending else c.asc()) for c in order)), entity
 
 
 def _ref(category: Category | None) -> Ref | None:
@@ -223,20 +271,23 @@ def build_cards(kind: str, rows: list[Product] | list[Package]) -> list[Card]:
     return cards
 
 
-def load_options(kind: str) -> list:
-    model = _model(kind)
+def load_options(kind: str, entity: Any = None) -> list:
+    model = entity if entity is not None else _model(kind)
     options = [joinedload(model.subcategory).joinedload(Category.parent)]
     if kind == "product":
-        options.append(joinedload(Product.brand))
+        options.append(joinedload(model.brand))
     else:
-        options.append(selectinload(Package.items).joinedload(PackageItem.product))
+        options.append(selectinload(model.items).joinedload(PackageItem.product))
     return options
 
 
 def _compute_page(kind: str, filters: Filters, limit: int, after: list | None) -> CardPage:
     model = _model(kind)
-    query = _apply_keyset(_filtered(kind, filters), kind, model, filters.sort, after)
-    rows = list(db.session.scalars(query.options(*load_options(kind)).limit(limit + 1)).unique())
+    if filters.sort in ("price", "-price"):
+        query, entity = _by_final_price(kind, filters, limit, after)
+    else:
+        query, entity = _apply_keyset(_filtered(kind, filters), model, filters.sort, after), model
+    rows = list(db.session.scalars(query.options(*load_options(kind, entity)).limit(limit + 1)).unique())
     has_more = len(rows) > limit
     cards = build_cards(kind, rows[:limit])
     next_key = [filters.sort, _sort_value(cards[-1], filters.sort), cards[-1].id] if has_more and cards else None

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Subquery
 
 from fantasize.catalog.models import Offer, offer_packages, offer_products
 from fantasize.db import utcnow
@@ -40,14 +41,25 @@ def best_discounts(kind: str, ids: list[int]) -> dict[int, Decimal]:
     return {item_id: Decimal(percent) for item_id, percent in rows}
 
 
-def final_price_column(kind: str, model: type) -> ColumnElement:
-    """SQL for the price the shopper pays now, equal to :func:`discounted` with the best offer.
-
-    A correlated subquery, so sorting and filtering on it stays one statement for the page.
-    """
+def current_discounts(kind: str) -> Subquery:
+    """``(item_id, percent)``: the best active discount of every product or package on offer."""
     link = offer_products if kind == "product" else offer_packages
     column = link.c.product_id if kind == "product" else link.c.package_id
-    best = (
+    return (
+        select(column.label("item_id"), func.max(Offer.percent).label("percent"))
+        .select_from(link)
+        .join(Offer, Offer.id == link.c.offer_id)
+        .where(*active_offer_clause())
+        .group_by(column)
+        .subquery("current_discounts")
+    )
+
+
+def best_percent_sql(kind: str, model: type) -> ColumnElement:
+    """A correlated subquery: the best active discount of the row's item (NULL: none)."""
+    link = offer_products if kind == "product" else offer_packages
+    column = link.c.product_id if kind == "product" else link.c.package_id
+    return (
         select(func.max(Offer.percent))
         .select_from(link)
         .join(Offer, Offer.id == link.c.offer_id)
@@ -55,7 +67,11 @@ def final_price_column(kind: str, model: type) -> ColumnElement:
         .correlate(model)
         .scalar_subquery()
     )
-    exact = model.price * (100 - func.coalesce(best, 0)) / 100
+
+
+def final_price_sql(price: ColumnElement, percent: ColumnElement) -> ColumnElement:
+    """SQL for :func:`discounted`: the price after ``percent`` (NULL: none), rounded half up to cents."""
+    exact = price * (100 - func.coalesce(percent, 0)) / 100
     if db.engine.dialect.name == "sqlite":
         # SQLite keeps prices as floats (10.01 * 50 / 100 = 5.00499…); nudge exact halves up as
         # ROUND_HALF_UP does. PostgreSQL's numeric round() already rounds halves up.

@@ -13,6 +13,7 @@ from fantasize.catalog import reading
 from fantasize.customization import uploads
 from fantasize.errors import AppError, ValidationFailed
 from fantasize.extensions import db
+from fantasize.ids import parse_id
 from fantasize.orders import cart
 from fantasize.web.htmx import render_page_or_partial
 
@@ -56,8 +57,10 @@ def add_to_cart() -> Response | tuple[str, int]:
     if kind not in cart.SELLABLE_KINDS:
         raise BadRequest("Choose a product or a gift box to add.")
     try:
-        item_id = int(request.form.get("item_id", ""))
+        item_id = parse_id(request.form.get("item_id", ""))
         quantity = int(request.form.get("quantity", "1") or 1)
+        if item_id is None:
+            raise ValueError("not an id")
     except ValueError:
         flash("Choose a quantity.", "error")
         return redirect(request.referrer or url_for("catalog.home"), code=303)

@@ -294,3 +294,11 @@ def test_a_category_with_deleted_products_is_kept_with_a_409(client, manager):
     assert client.delete(f"/api/v2/products/{product.id}", headers=manager[1]).status_code == 204
     response = client.delete(f"/api/v2/categories/{subcategory.id}", headers=manager[1])
     assert response.status_code == 409
+
+
+def test_the_cart_form_refuses_an_item_id_in_other_digits(client):
+    product = ProductFactory(stock=5)
+    arabic = "".join(chr(0x0660 + int(d)) for d in str(product.id))
+    response = client.post("/cart/add", data={"kind": "product", "item_id": arabic, "quantity": "1"})
+    assert response.status_code == 303
+    assert client.get("/cart").get_data(as_text=True).count(product.name) == 0

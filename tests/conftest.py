@@ -99,6 +99,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "REDIS_URL": os.environ.get("REDIS_URL") or None,
             "CACHE_KEY_PREFIX": f"test-{RUN_ID}:",
             "RATELIMIT_KEY_PREFIX": f"test-{RUN_ID}",
+            # limiter.reset() between tests deletes every key under the storage's prefix: with the
+            # default ("LIMITS") it would wipe the counters of other runs sharing the Redis server.
+            "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"limits-test-{RUN_ID}"},
             "RQ_QUEUE": f"test-{RUN_ID}",
             "UPLOAD_DIR": str(tmp_root / "uploads"),
             "SERVER_NAME": None,

@@ -5,6 +5,7 @@ import uuid
 import pytest
 from rq import Queue
 
+from fantasize.extensions import limiter
 from tests.conftest import forget_run_in_redis
 
 
@@ -24,3 +25,15 @@ def test_a_run_leaves_no_keys_and_no_queue_in_rqs_set_of_queues(app):
 
     assert list(redis.scan_iter(match=f"*test-{run_id}*")) == []
     assert f"rq:queue:test-{run_id}".encode() not in redis.smembers("rq:queues")
+
+
+@pytest.mark.redis
+def test_resetting_the_rate_limits_between_tests_spares_other_runs(app):
+    redis = app.extensions["redis"]
+    other_run = "LIMITS:LIMITER/test-someoneelse/127.0.0.1/api/products/3/1/minute"
+    redis.set(other_run, 2, ex=60)
+    try:
+        limiter.reset()
+        assert redis.get(other_run) == b"2"
+    finally:
+        redis.delete(other_run)

@@ -121,7 +121,8 @@ def cached_cards(
     epoch_before = cache.get(STOCK_EPOCH_KEY)
     value = compute()
     epoch_after, snapshot = _take_tokens(items_of(value))
-    if epoch_after == epoch_before:
+    # A missing token (a cache that could not keep it) would match a dropped one: do not store.
+    if epoch_after == epoch_before and None not in snapshot.values():
         cache.set(key, (snapshot, value), timeout=_timeout("CACHE_TTL_PRODUCTS"))
     return value
 

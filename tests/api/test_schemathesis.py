@@ -194,6 +194,7 @@ def test_every_operation_conforms_to_the_document_for_every_caller(app: Flask, t
         f"127.0.0.1:{port}",
         "--graceful-timeout",
         "5",
+        "--no-control-socket",  # several servers may run on this machine at once
         "wsgi:app",
     ]
     server_log = tmp_path / "server.log"

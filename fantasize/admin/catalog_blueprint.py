@@ -12,14 +12,12 @@ from flask import Blueprint, flash, redirect, url_for
 from flask.wrappers import Response
 
 from fantasize.accounts.permissions import permission_required
-from fantasize.extensions import db
 
 bp = Blueprint("admin_catalog", __name__, url_prefix="/admin/catalog")
 staff_only = permission_required("catalog.write")
 
 
 def done(message: str, endpoint: str, **values: Any) -> Response:
-    """Commit, flash ``message`` and redirect (303) to ``endpoint``."""
-    db.session.commit()
+    """Flash ``message`` and redirect (303) to ``endpoint`` (the request's work is committed on the way out)."""
     flash(message, "success")
     return redirect(url_for(endpoint, **values), code=303)

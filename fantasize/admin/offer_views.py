@@ -12,9 +12,7 @@ from fantasize.admin.catalog_forms import OfferForm
 from fantasize.admin.catalog_reads import get_offer_for_staff, list_offers, offer_status, sellable_choices
 from fantasize.catalog import offers
 from fantasize.catalog.models import Offer, Package, Product
-from fantasize.errors import AppError
-from fantasize.extensions import db
-from fantasize.web.forms import attach_errors
+from fantasize.web.transactions import run_form
 
 
 @bp.get("/offers")
@@ -74,13 +72,8 @@ def _offer_values(form: OfferForm) -> dict[str, Any]:
 def offer_form(offer_id: int | None = None) -> Any:
     offer = get_offer_for_staff(offer_id) if offer_id is not None else None
     form = _offer_form(offer)
-    if form.validate_on_submit():
-        try:
-            saved = offers.save_offer(offer, _offer_values(form))
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            return done(f"Offer “{saved.name}” is saved.", ".offers_list")
+    ok, saved = run_form(form, lambda: offers.save_offer(offer, _offer_values(form)))
+    if ok:
+        return done(f"Offer “{saved.name}” is saved.", ".offers_list")
     status = 422 if form.is_submitted() else 200
     return render_template("admin/catalog/offer_form.html", form=form, offer=offer), status

@@ -21,9 +21,7 @@ from fantasize.admin.catalog_reads import (
 from fantasize.admin.catalog_sellables import edit_page, package_form, sellable_values
 from fantasize.catalog import services as catalog
 from fantasize.catalog.models import Package
-from fantasize.errors import AppError
-from fantasize.extensions import db
-from fantasize.web.forms import attach_errors
+from fantasize.web.transactions import run_form
 
 
 @bp.get("/packages")
@@ -51,14 +49,9 @@ def _package_values(form: PackageForm, current_materials: list[int] | None = Non
 @staff_only
 def package_new() -> Any:
     form = package_form()
-    if form.validate_on_submit():
-        try:
-            package = catalog.create_package(_package_values(form))
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            return done(f"“{package.name}” is created. You can add pictures now.", ".package_edit", item_id=package.id)
+    ok, package = run_form(form, lambda: catalog.create_package(_package_values(form)))
+    if ok:
+        return done(f"“{package.name}” is created. You can add pictures now.", ".package_edit", item_id=package.id)
     status = 422 if form.is_submitted() else 200
     return render_template("admin/catalog/package_form.html", form=form, item=None), status
 
@@ -69,12 +62,7 @@ def package_edit(item_id: int) -> Any:
     package = catalog.get_package_for_staff(item_id)
     current_materials = material_ids_of(package)
     form = package_form(package, submitted=request.method == "POST")
-    if form.validate_on_submit():
-        try:
-            catalog.update_package(package, _package_values(form, current_materials))
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            return done(f"“{package.name}” is saved.", ".package_edit", item_id=package.id)
+    ok, _ = run_form(form, lambda: catalog.update_package(package, _package_values(form, current_materials)))
+    if ok:
+        return done(f"“{package.name}” is saved.", ".package_edit", item_id=package.id)
     return edit_page(package, form, status=422 if form.is_submitted() else 200)

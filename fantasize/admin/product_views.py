@@ -1,7 +1,7 @@
 """Staff pages for products, plus what products and packages share: pictures, inline edits, deletion.
 
-Thin views: a form gives the shape, the catalog services apply the rules, the view commits
-(or rolls back and shows the service's errors next to the fields) and redirects with 303.
+Thin views: a form gives the shape, the catalog services apply the rules, the view shows the
+service's errors next to the fields or redirects with 303 (the request commits on the way out).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from fantasize.admin.catalog_sellables import edit_page, edit_url, get_sellable,
 from fantasize.catalog import media_service
 from fantasize.catalog import services as catalog
 from fantasize.catalog.models import Product
-from fantasize.errors import AppError, ValidationFailed
-from fantasize.extensions import db
-from fantasize.web.forms import attach_errors, safe_next_url
+from fantasize.errors import ValidationFailed
+from fantasize.web.forms import safe_next_url
 from fantasize.web.htmx import is_htmx
+from fantasize.web.transactions import attempt, run_form
 
 # --- products ----------------------------------------------------------------------------------
 
@@ -41,14 +41,11 @@ def products() -> str:
 @staff_only
 def product_new() -> Any:
     form = product_form()
-    if form.validate_on_submit():
-        try:
-            product = catalog.create_product({**sellable_values(form), "brand_id": form.brand_id.data})
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            return done(f"“{product.name}” is created. You can add pictures now.", ".product_edit", item_id=product.id)
+    ok, product = run_form(
+        form, lambda: catalog.create_product({**sellable_values(form), "brand_id": form.brand_id.data})
+    )
+    if ok:
+        return done(f"“{product.name}” is created. You can add pictures now.", ".product_edit", item_id=product.id)
     status = 422 if form.is_submitted() else 200
     return render_template("admin/catalog/product_form.html", form=form, item=None), status
 
@@ -59,15 +56,14 @@ def product_edit(item_id: int) -> Any:
     product = catalog.get_product_for_staff(item_id)
     current_materials = material_ids_of(product)
     form = product_form(product, submitted=request.method == "POST")
-    if form.validate_on_submit():
-        try:
-            values = {**sellable_values(form, current_materials), "brand_id": form.brand_id.data}
-            catalog.update_product(product, values)
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            return done(f"“{product.name}” is saved.", ".product_edit", item_id=product.id)
+    ok, _ = run_form(
+        form,
+        lambda: catalog.update_product(
+            product, {**sellable_values(form, current_materials), "brand_id": form.brand_id.data}
+        ),
+    )
+    if ok:
+        return done(f"“{product.name}” is saved.", ".product_edit", item_id=product.id)
     return edit_page(product, form, status=422 if form.is_submitted() else 200)
 
 
@@ -105,8 +101,8 @@ def inline_edit(kinds: str, item_id: int) -> Response:
     field, raw = request.form.get("field", ""), request.form.get("value", "")
     if field not in INLINE_FIELDS:
         abort(400)
-    error = None
-    try:
+
+    def save() -> None:
         value = _parse_inline(field, raw)
         if field == "stock" and isinstance(item, Product):
             catalog.set_stock(item, value)
@@ -114,11 +110,9 @@ def inline_edit(kinds: str, item_id: int) -> Response:
             catalog.update_product(item, {field: value})
         else:
             catalog.update_package(item, {field: value})
-    except AppError as exc:
-        db.session.rollback()
-        error = " ".join(exc.details.get(field) or [exc.message])
-    else:
-        db.session.commit()
+
+    failure = attempt(save)
+    error = " ".join(failure.details.get(field) or [failure.message]) if failure else None
     if is_htmx():
         html = render_template(
             "admin/catalog/_inline_cell.html", item=item, kinds=kinds, field=field, error=error, submitted=raw
@@ -141,17 +135,14 @@ def inline_edit(kinds: str, item_id: int) -> Response:
 def upload_media(kinds: str, item_id: int) -> Any:
     item = get_sellable(kinds, item_id)
     media_form = MediaForm()
-    if media_form.validate_on_submit():
-        max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-        try:
-            media_service.add_media(item, media_form.file.data.read(max_bytes + 1), media_form.alt_text.data or "")
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(media_form, error)
-        else:
-            db.session.commit()
-            flash("Picture added.", "success")
-            return redirect(edit_url(item, "#pictures"), code=303)
+    max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    ok, _ = run_form(
+        media_form,
+        lambda: media_service.add_media(item, media_form.file.data.read(max_bytes + 1), media_form.alt_text.data or ""),
+    )
+    if ok:
+        flash("Picture added.", "success")
+        return redirect(edit_url(item, "#pictures"), code=303)
     return edit_page(item, media_form=media_form, status=422)
 
 
@@ -160,7 +151,6 @@ def upload_media(kinds: str, item_id: int) -> Any:
 def delete_media(kinds: str, item_id: int, media_id: int) -> Response:
     item = get_sellable(kinds, item_id)
     media_service.delete_media(item, media_id)
-    db.session.commit()
     flash("Picture removed.", "info")
     return redirect(edit_url(item, "#pictures"), code=303)
 
@@ -169,15 +159,9 @@ def delete_media(kinds: str, item_id: int, media_id: int) -> Response:
 @staff_only
 def delete_item(kinds: str, item_id: int) -> Response:
     item = get_sellable(kinds, item_id)
-    try:
-        if isinstance(item, Product):
-            catalog.delete_product(item)
-        else:
-            catalog.delete_package(item)
-    except AppError as error:
-        db.session.rollback()
+    error = attempt(lambda: catalog.delete_product(item) if isinstance(item, Product) else catalog.delete_package(item))
+    if error:
         flash(error.message, "error")
         return redirect(edit_url(item), code=303)
-    db.session.commit()
     flash(f"“{item.name}” is removed from the shop.", "info")
     return redirect(url_for(f".{kinds}"), code=303)

@@ -12,9 +12,7 @@ from fantasize.admin.catalog_forms import CategoryForm, NamedForm
 from fantasize.admin.catalog_reads import category_tree, items_per_category, named_lists, parent_choices, usage_counts
 from fantasize.catalog import taxonomy
 from fantasize.catalog.models import Brand, Category, Material
-from fantasize.errors import AppError
-from fantasize.extensions import db
-from fantasize.web.forms import attach_errors
+from fantasize.web.transactions import attempt, run_form
 
 NAMED = {"brands": Brand, "materials": Material}
 
@@ -53,14 +51,9 @@ def _category_values(form: CategoryForm) -> dict[str, Any]:
 def category_form(category_id: int | None = None) -> Any:
     category = taxonomy.get_or_404(Category, category_id) if category_id is not None else None
     form = _category_form(category)
-    if form.validate_on_submit():
-        try:
-            saved = taxonomy.save_category(category, _category_values(form))
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            return done(f"Category “{saved.name}” is saved.", ".categories")
+    ok, saved = run_form(form, lambda: taxonomy.save_category(category, _category_values(form)))
+    if ok:
+        return done(f"Category “{saved.name}” is saved.", ".categories")
     status = 422 if form.is_submitted() else 200
     return render_template("admin/catalog/category_form.html", form=form, category=category), status
 
@@ -70,10 +63,8 @@ def category_form(category_id: int | None = None) -> Any:
 def category_delete(category_id: int) -> Response:
     category = taxonomy.get_or_404(Category, category_id)
     name = category.name
-    try:
-        taxonomy.delete_category(category)
-    except AppError as error:
-        db.session.rollback()
+    error = attempt(lambda: taxonomy.delete_category(category))
+    if error:
         flash(f"“{name}” was not deleted: {error.message}", "error")
         return redirect(url_for(".category_form", category_id=category_id), code=303)
     return done(f"Category “{name}” is deleted.", ".categories")
@@ -107,13 +98,9 @@ def named_save(kinds: str, item_id: int | None = None) -> Any:
     item = taxonomy.get_or_404(model, item_id) if item_id is not None else None
     form = NamedForm()
     key = (kinds, str(item_id or "new"))
-    if not form.validate_on_submit():
-        return _named_page({key: form.name.errors}, form.name.data or "", 422)
-    try:
-        saved = taxonomy.save_named(model, item, {"name": form.name.data})
-    except AppError as error:
-        db.session.rollback()
-        return _named_page({key: error.details.get("name") or [error.message]}, form.name.data or "", 422)
+    ok, saved = run_form(form, lambda: taxonomy.save_named(model, item, {"name": form.name.data}))
+    if not ok:
+        return _named_page({key: form.name.errors or form.form_errors}, form.name.data or "", 422)
     kind = "Brand" if model is Brand else "Material"
     return done(f"{kind} “{saved.name}” is saved.", ".named", _anchor=kinds)
 
@@ -123,12 +110,9 @@ def named_save(kinds: str, item_id: int | None = None) -> Any:
 def named_delete(kinds: str, item_id: int) -> Response:
     item = taxonomy.get_or_404(NAMED[kinds], item_id)
     name = item.name
-    try:
-        taxonomy.delete_named(item)
-    except AppError as error:
-        db.session.rollback()
+    error = attempt(lambda: taxonomy.delete_named(item))
+    if error:
         flash(f"“{name}” was not deleted: {error.message}", "error")
         return redirect(url_for(".named", _anchor=kinds), code=303)
-    db.session.commit()
     flash(f"“{name}” is deleted.", "info")
     return redirect(url_for(".named", _anchor=kinds), code=303)

@@ -33,7 +33,6 @@ from fantasize.catalog.schemas import (
     ReviewSchema,
     SearchResultSchema,
 )
-from fantasize.extensions import db
 from fantasize.ids import id_or_slug
 
 products_bp = ApiBlueprint("products", __name__, description="Products: list, search, read; staff write")
@@ -93,7 +92,6 @@ def get_product(product_id: str):
 @products_bp.response(201, DetailSchema)
 def create_product(body: dict):
     product = services.create_product(body)
-    db.session.commit()
     return reading.get_staff_detail("product", product.id)
 
 
@@ -103,7 +101,6 @@ def create_product(body: dict):
 @products_bp.response(200, DetailSchema)
 def update_product(body: dict, product_id: int):
     services.update_product(services.get_product_for_staff(product_id), body)
-    db.session.commit()
     return reading.get_staff_detail("product", product_id)
 
 
@@ -112,7 +109,6 @@ def update_product(body: dict, product_id: int):
 @products_bp.response(204)
 def delete_product(product_id: int):
     services.delete_product(services.get_product_for_staff(product_id))
-    db.session.commit()
     return Response(status=204)
 
 
@@ -133,9 +129,7 @@ def upload_product_media(product_id: int):
         error.data = {"messages": {"files": {"file": ["Missing file."]}}}
         raise error
     product = services.get_product_for_staff(product_id)
-    media = media_service.add_media(product, upload.read(), request.form.get("alt_text", ""))
-    db.session.commit()
-    return media
+    return media_service.add_media(product, upload.read(), request.form.get("alt_text", ""))
 
 
 @products_bp.get("/<int:product_id>/reviews")
@@ -152,9 +146,7 @@ def list_product_reviews(query: dict, product_id: int):
 @products_bp.arguments(ReviewSchema)
 @products_bp.response(201, ReviewSchema)
 def review_product(body: dict, product_id: int):
-    review = reviews.add_review(require_api_user().id, "product", product_id, body["rating"], body["comment"])
-    db.session.commit()
-    return review
+    return reviews.add_review(require_api_user().id, "product", product_id, body["rating"], body["comment"])
 
 
 # --- packages ----------------------------------------------------------------------------
@@ -182,7 +174,6 @@ def get_package(package_id: str):
 @packages_bp.response(201, DetailSchema)
 def create_package(body: dict):
     package = services.create_package(body)
-    db.session.commit()
     return reading.get_staff_detail("package", package.id)
 
 
@@ -192,7 +183,6 @@ def create_package(body: dict):
 @packages_bp.response(200, DetailSchema)
 def update_package(body: dict, package_id: int):
     services.update_package(services.get_package_for_staff(package_id), body)
-    db.session.commit()
     return reading.get_staff_detail("package", package_id)
 
 
@@ -201,7 +191,6 @@ def update_package(body: dict, package_id: int):
 @packages_bp.response(204)
 def delete_package(package_id: int):
     services.delete_package(services.get_package_for_staff(package_id))
-    db.session.commit()
     return Response(status=204)
 
 
@@ -210,9 +199,7 @@ def delete_package(package_id: int):
 @packages_bp.arguments(ReviewSchema)
 @packages_bp.response(201, ReviewSchema)
 def review_package(body: dict, package_id: int):
-    review = reviews.add_review(require_api_user().id, "package", package_id, body["rating"], body["comment"])
-    db.session.commit()
-    return review
+    return reviews.add_review(require_api_user().id, "package", package_id, body["rating"], body["comment"])
 
 
 # --- categories, brands, materials ---------------------------------------------------------
@@ -248,9 +235,7 @@ def _category_by_id(category_id: int | None):
 @categories_bp.arguments(CategoryInputSchema)
 @categories_bp.response(201, RefSchema)
 def create_category(body: dict):
-    category = taxonomy.save_category(None, body)
-    db.session.commit()
-    return category
+    return taxonomy.save_category(None, body)
 
 
 @categories_bp.patch("/<int:category_id>")
@@ -258,9 +243,7 @@ def create_category(body: dict):
 @categories_bp.arguments(partial_schema(CategoryInputSchema))
 @categories_bp.response(200, RefSchema)
 def update_category(body: dict, category_id: int):
-    category = taxonomy.save_category(taxonomy.get_or_404(Category, category_id), body)
-    db.session.commit()
-    return category
+    return taxonomy.save_category(taxonomy.get_or_404(Category, category_id), body)
 
 
 @categories_bp.delete("/<int:category_id>")
@@ -268,7 +251,6 @@ def update_category(body: dict, category_id: int):
 @categories_bp.response(204)
 def delete_category(category_id: int):
     taxonomy.delete_category(taxonomy.get_or_404(Category, category_id))
-    db.session.commit()
     return Response(status=204)
 
 
@@ -285,25 +267,20 @@ def _named_endpoints(blueprint: ApiBlueprint, model: type, reader) -> None:
     @blueprint.arguments(NamedInputSchema)
     @blueprint.response(201, RefSchema)
     def create(body: dict):
-        item = taxonomy.save_named(model, None, body)
-        db.session.commit()
-        return item
+        return taxonomy.save_named(model, None, body)
 
     @blueprint.patch("/<int:item_id>", endpoint=f"update_{kind}")
     @permission_required("catalog.write")
     @blueprint.arguments(NamedInputSchema)
     @blueprint.response(200, RefSchema)
     def update(body: dict, item_id: int):
-        item = taxonomy.save_named(model, taxonomy.get_or_404(model, item_id), body)
-        db.session.commit()
-        return item
+        return taxonomy.save_named(model, taxonomy.get_or_404(model, item_id), body)
 
     @blueprint.delete("/<int:item_id>", endpoint=f"delete_{kind}")
     @permission_required("catalog.write")
     @blueprint.response(204)
     def remove(item_id: int):
         taxonomy.delete_named(taxonomy.get_or_404(model, item_id))
-        db.session.commit()
         return Response(status=204)
 
 
@@ -335,9 +312,7 @@ def search(query: dict):
 @offers_bp.arguments(OfferInputSchema)
 @offers_bp.response(201, OfferSchema)
 def create_offer(body: dict):
-    offer = save_offer(None, body)
-    db.session.commit()
-    return offer
+    return save_offer(None, body)
 
 
 @favorites_bp.get("")
@@ -355,7 +330,6 @@ def list_favorites(query: dict):
 def add_favorite(body: dict):
     kind = "product" if body.get("product_id") else "package"
     favorites.add_favorite(require_api_user().id, kind, body[f"{kind}_id"])
-    db.session.commit()
     return body
 
 
@@ -365,5 +339,4 @@ def add_favorite(body: dict):
 def remove_favorite(query: dict):
     kind = "product" if query.get("product_id") else "package"
     favorites.remove_favorite(require_api_user().id, kind, query[f"{kind}_id"])
-    db.session.commit()
     return Response(status=204)

@@ -31,6 +31,16 @@ def remove_favorite(user_id: str, kind: str, item_id: int) -> None:
     db.session.execute(delete(Favorite).where(Favorite.user_id == user_id, _column(kind) == item_id))
 
 
+def toggle_favorite(user_id: str, kind: str, item_id: int) -> bool:
+    """Add the item to the user's favorites, or take it out if it was there; whether it is one now."""
+    exists = db.session.scalar(select(Favorite.id).where(Favorite.user_id == user_id, _column(kind) == item_id))
+    if exists is not None:
+        remove_favorite(user_id, kind, item_id)
+        return False
+    add_favorite(user_id, kind, item_id)
+    return True
+
+
 def favorite_ids(user_id: str) -> set[tuple[str, int]]:
     rows = db.session.execute(select(Favorite.product_id, Favorite.package_id).where(Favorite.user_id == user_id))
     return {("product", p) if p is not None else ("package", k) for p, k in rows}

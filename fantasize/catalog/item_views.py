@@ -14,10 +14,10 @@ from fantasize.catalog import favorites, reading, reviews
 from fantasize.catalog.forms import ReviewForm
 from fantasize.customization.preview import preview_item
 from fantasize.customization.services import options_for, validate_selection
-from fantasize.errors import AppError, ValidationFailed
-from fantasize.extensions import db, limiter
-from fantasize.web.forms import attach_errors
+from fantasize.errors import ValidationFailed
+from fantasize.extensions import limiter
 from fantasize.web.htmx import is_htmx
+from fantasize.web.transactions import run_form
 
 bp = Blueprint("catalog_items", __name__)
 KINDS = ("product", "package")
@@ -119,16 +119,15 @@ def add_review(kinds: str, slug: str) -> Response | tuple[str, int]:
     kind = kinds[:-1]
     detail = reading.get_detail(kind, slug)
     form = ReviewForm()
-    if form.validate_on_submit():
-        try:
-            reviews.add_review(current_user.id, kind, detail.card.id, int(form.rating.data), form.comment.data or "")
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
-            flash("Thank you for your review!", "success")
-            return redirect(url_for(f"catalog_items.{kind}", slug=slug) + "#reviews", code=303)
+    ok, _ = run_form(
+        form,
+        lambda: reviews.add_review(
+            current_user.id, kind, detail.card.id, int(form.rating.data), form.comment.data or ""
+        ),
+    )
+    if ok:
+        flash("Thank you for your review!", "success")
+        return redirect(url_for(f"catalog_items.{kind}", slug=slug) + "#reviews", code=303)
     return _item_page(kind, slug, form, 422)
 
 
@@ -138,13 +137,7 @@ def toggle_favorite(kind: str, item_id: int) -> Response | str:
     """Add or remove a favorite; htmx swaps the button, plain forms go back to the page."""
     if kind not in KINDS:
         abort(404)
-    if _is_favorite(kind, item_id):
-        favorites.remove_favorite(current_user.id, kind, item_id)
-        now_favorite = False
-    else:
-        favorites.add_favorite(current_user.id, kind, item_id)
-        now_favorite = True
-    db.session.commit()
+    now_favorite = favorites.toggle_favorite(current_user.id, kind, item_id)
     if is_htmx():
         return render_template("catalog/_favorite_button.html", kind=kind, item_id=item_id, is_favorite=now_favorite)
     detail = reading.get_detail(kind, item_id)

@@ -13,7 +13,7 @@ from fantasize.catalog.models import Media, Package, Product
 from fantasize.errors import NotFound
 from fantasize.extensions import db
 from fantasize.media.images import PRODUCT_MEDIA, CleanImage, clean_image
-from fantasize.media.storage import storage
+from fantasize.media.storage import delete_after_commit, save_for_transaction
 
 THUMB_SIDE = 480
 
@@ -30,9 +30,8 @@ def add_media(item: Product | Package, raw: bytes, alt_text: str = "") -> Media:
     max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     image = clean_image(raw, max_bytes=max_bytes, field="file", purpose=PRODUCT_MEDIA)
     folder = "products" if isinstance(item, Product) else "packages"
-    store = storage()
-    path = store.save(folder, image.data, image.extension)
-    thumb_path = store.save(folder, _thumbnail(image), image.extension)
+    path = save_for_transaction(folder, image.data, image.extension)
+    thumb_path = save_for_transaction(folder, _thumbnail(image), image.extension)
     owner = {"product_id": item.id} if isinstance(item, Product) else {"package_id": item.id}
     owner_column = Media.product_id if isinstance(item, Product) else Media.package_id
     position = db.session.scalar(select(func.count(Media.id)).where(owner_column == item.id)) or 0
@@ -61,6 +60,8 @@ def delete_media(item: Product | Package, media_id: int) -> None:
         raise NotFound("No such picture.")
     db.session.delete(media)
     db.session.flush()
+    delete_after_commit(media.path)
+    delete_after_commit(media.thumb_path)
     rest = list(db.session.scalars(select(Media).where(owner_column == item.id).order_by(Media.position)))
     for position, row in enumerate(rest):
         row.position, row.is_primary = position, position == 0

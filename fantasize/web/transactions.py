@@ -72,6 +72,19 @@ def run_form(form: FlaskForm, call: Callable[[], T]) -> tuple[bool, T | None]:
         return False, None
 
 
+def attempt(call: Callable[[], object]) -> AppError | None:
+    """Run a service call for an action without a form (a delete button, an inline edit).
+
+    Returns ``None`` when it worked, or its error, with the work undone, for the page to show.
+    """
+    try:
+        call()
+    except AppError as error:
+        settle_failure(error)
+        return error
+    return None
+
+
 def init_unit_of_work(app: Flask) -> None:
     """Register last: Flask runs after_request hooks in reverse order, so the commit comes first,
     before the response is logged, and a failed commit still becomes a 500."""

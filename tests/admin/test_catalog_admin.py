@@ -25,6 +25,7 @@ from fantasize.catalog.models import (
     ProductMaterial,
 )
 from fantasize.extensions import db
+from fantasize.media.storage import storage
 from tests.factories import BrandFactory, CategoryFactory, ProductFactory, SubcategoryFactory, UserFactory
 from tests.support.queries import counted_statements
 
@@ -405,10 +406,13 @@ def test_uploading_a_png_adds_a_picture_and_it_can_be_removed(client, manager):
     assert f'src="/media/{media.thumb_path}"' in listing
     assert client.get(f"/media/{media.thumb_path}").status_code == 200
 
+    files = [storage().path(media.path), storage().path(media.thumb_path)]
+    assert all(path.is_file() for path in files)
     response = client.post(f"/admin/catalog/products/{product.id}/media/{media.id}/delete")
     assert response.status_code == 303
     assert _fresh(Media, media.id) is None
     assert _fresh(Product, product.id).image_path is None
+    assert not any(path.exists() for path in files)  # the picture's files go with it
 
 
 # --- deleting ------------------------------------------------------------------------------------------

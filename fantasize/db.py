@@ -107,6 +107,12 @@ def enforce_sqlite_foreign_keys(engine: object) -> None:
         event.listen(engine, "connect", on_connect)
 
 
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (escape character ``\\``) matching values that contain ``text`` literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def newest_first_page(query: Select, model: type, limit: int, after: list | None) -> tuple[list, list | None]:
     """One keyset page of ``query``, newest first (``created_at``, then ``id`` to break ties).
 

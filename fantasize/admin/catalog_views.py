@@ -4,7 +4,7 @@ The ``admin_catalog`` blueprint is made in ``catalog_blueprint``; importing this
 every view module, so all routes are registered on ``bp`` before the app registers it.
 
 - ``catalog_blueprint``: ``bp``, the permission check, the commit-flash-redirect helper
-- ``catalog_reads``: the lists' queries and the forms' choices
+- ``catalog_choices``: the forms' choices (the lists' queries are in ``fantasize.catalog.staff_reads``)
 - ``catalog_sellables``: what the product and package pages share (forms, the edit page)
 - ``product_views``: products, pictures, inline edits, deletion
 - ``package_views``: packages

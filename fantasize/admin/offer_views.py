@@ -8,10 +8,12 @@ from typing import Any
 from flask import render_template, request
 
 from fantasize.admin.catalog_blueprint import bp, done, staff_only
+from fantasize.admin.catalog_choices import sellable_choices
 from fantasize.admin.catalog_forms import OfferForm
-from fantasize.admin.catalog_reads import get_offer_for_staff, list_offers, offer_status, sellable_choices
 from fantasize.catalog import offers
 from fantasize.catalog.models import Offer, Package, Product
+from fantasize.catalog.offers import get_offer_for_staff
+from fantasize.catalog.staff_reads import list_offers, offer_status
 from fantasize.web.transactions import run_form
 
 

@@ -10,17 +10,12 @@ from typing import Any
 from flask import render_template, request
 
 from fantasize.admin.catalog_blueprint import bp, done, staff_only
+from fantasize.admin.catalog_choices import page_number, subcategory_choices
 from fantasize.admin.catalog_forms import PackageForm
-from fantasize.admin.catalog_reads import (
-    item_counts,
-    list_sellables,
-    material_ids_of,
-    page_number,
-    subcategory_choices,
-)
 from fantasize.admin.catalog_sellables import edit_page, package_form, sellable_values
 from fantasize.catalog import services as catalog
 from fantasize.catalog.models import Package
+from fantasize.catalog.staff_reads import item_counts, list_sellables, material_ids_of
 from fantasize.web.transactions import run_form
 
 

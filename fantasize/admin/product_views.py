@@ -13,12 +13,13 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask.wrappers import Response
 
 from fantasize.admin.catalog_blueprint import bp, done, staff_only
+from fantasize.admin.catalog_choices import page_number, subcategory_choices
 from fantasize.admin.catalog_forms import MAX_INT, MediaForm
-from fantasize.admin.catalog_reads import list_sellables, material_ids_of, page_number, subcategory_choices
 from fantasize.admin.catalog_sellables import edit_page, edit_url, get_sellable, product_form, sellable_values
 from fantasize.catalog import media_service
 from fantasize.catalog import services as catalog
 from fantasize.catalog.models import Product
+from fantasize.catalog.staff_reads import list_sellables, material_ids_of
 from fantasize.errors import ValidationFailed
 from fantasize.web.forms import safe_next_url
 from fantasize.web.htmx import is_htmx

@@ -8,10 +8,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.wrappers import Response
 
 from fantasize.admin.catalog_blueprint import bp, done, staff_only
+from fantasize.admin.catalog_choices import parent_choices
 from fantasize.admin.catalog_forms import CategoryForm, NamedForm
-from fantasize.admin.catalog_reads import category_tree, items_per_category, named_lists, parent_choices, usage_counts
 from fantasize.catalog import taxonomy
 from fantasize.catalog.models import Brand, Category, Material
+from fantasize.catalog.staff_reads import items_per_category, named_lists, staff_category_tree, usage_counts
 from fantasize.web.transactions import attempt, run_form
 
 NAMED = {"brands": Brand, "materials": Material}
@@ -22,7 +23,7 @@ NAMED = {"brands": Brand, "materials": Material}
 @bp.get("/categories")
 @staff_only
 def categories() -> str:
-    return render_template("admin/catalog/categories.html", tree=category_tree(), counts=items_per_category())
+    return render_template("admin/catalog/categories.html", tree=staff_category_tree(), counts=items_per_category())
 
 
 def _category_form(category: Category | None = None) -> CategoryForm:

@@ -32,6 +32,7 @@ from fantasize.catalog.models import (
     offer_packages,
     offer_products,
 )
+from fantasize.db import contains_pattern
 from fantasize.errors import ValidationFailed
 from fantasize.extensions import db
 from fantasize.ids import id_or_slug
@@ -67,13 +68,9 @@ def _by_id_or_slug(model: type, value: str):
     return model.id == key if isinstance(key, int) else model.slug == key
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def text_match(model: type, q: str):
     """Full-text search plus trigram similarity on PostgreSQL; a portable LIKE elsewhere."""
-    pattern = f"%{_escape_like(q.strip())}%"
+    pattern = contains_pattern(q.strip())
     if db.engine.dialect.name == "postgresql":
         table = model.__tablename__
         # Written exactly like the GIN index expression in the migration, so the index is used.

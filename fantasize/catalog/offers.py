@@ -6,10 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from fantasize.catalog.cache import invalidate_catalog
 from fantasize.catalog.models import Offer, Package, Product
-from fantasize.errors import ValidationFailed
+from fantasize.errors import NotFound, ValidationFailed
 from fantasize.extensions import db
 
 
@@ -41,4 +42,13 @@ def save_offer(offer: Offer | None, values: dict[str, Any]) -> Offer:
         offer.packages = list(db.session.scalars(select(Package).where(Package.id.in_(values["package_ids"]))))
     db.session.flush()
     invalidate_catalog()
+    return offer
+
+
+def get_offer_for_staff(offer_id: int) -> Offer:
+    offer = db.session.scalar(
+        select(Offer).where(Offer.id == offer_id).options(selectinload(Offer.products), selectinload(Offer.packages))
+    )
+    if offer is None:
+        raise NotFound("No such offer.")
     return offer

@@ -1,4 +1,4 @@
-"""Read helpers for the catalog admin pages: the lists' queries and the forms' choices.
+"""Reads behind the staff's catalogue pages: lists, counts and what the edit forms show.
 
 One query per page, soft-deleted rows left out, subcategory and brand joined in.
 """
@@ -9,10 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import request
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
-from wtforms import SelectChoice
+from sqlalchemy.orm import aliased, joinedload
 
 from fantasize.catalog.models import (
     Brand,
@@ -28,7 +26,7 @@ from fantasize.catalog.models import (
     offer_packages,
     offer_products,
 )
-from fantasize.errors import NotFound
+from fantasize.db import contains_pattern
 from fantasize.extensions import db
 from fantasize.ids import parse_id
 
@@ -42,21 +40,13 @@ class Page:
     has_next: bool
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def page_number() -> int:
-    return max(1, min(request.args.get("page", 1, type=int) or 1, 100_000))
-
-
 def list_sellables(model: type[Product] | type[Package], args: dict[str, str], page: int) -> Page:
     """Products or packages for the staff list: search by name, filter by status and subcategory."""
     query = select(model).where(model.deleted_at.is_(None)).options(joinedload(model.subcategory))
     if model is Product:
         query = query.options(joinedload(Product.brand))
     if args.get("q", "").strip():
-        query = query.where(model.name.ilike(f"%{_escape_like(args['q'].strip())}%", escape="\\"))
+        query = query.where(model.name.ilike(contains_pattern(args["q"].strip()), escape="\\"))
     if args.get("status") in ("active", "inactive"):
         query = query.where(model.active.is_(args["status"] == "active"))
     subcategory_id = parse_id(args.get("subcategory", ""))
@@ -78,35 +68,6 @@ def item_counts(package_ids: list[int]) -> dict[int, int]:
     return {package_id: int(total) for package_id, total in db.session.execute(query)}
 
 
-def subcategory_choices(placeholder: str) -> list[SelectChoice]:
-    """Every subcategory, grouped under its parent (``<optgroup>``), after a "none" option."""
-    parent = aliased(Category)
-    rows = db.session.execute(
-        select(Category.id, Category.name, Category.active, parent.name)
-        .join(parent, Category.parent_id == parent.id)
-        .order_by(parent.position, func.lower(parent.name), parent.id, Category.position, func.lower(Category.name))
-    )
-    return [SelectChoice("", placeholder)] + [
-        SelectChoice(str(cid), name if active else f"{name} (inactive)", optgroup=parent_name)
-        for cid, name, active, parent_name in rows
-    ]
-
-
-def named_choices(model: type[Brand] | type[Material]) -> list[SelectChoice]:
-    return [
-        SelectChoice(str(i), name) for i, name in db.session.execute(select(model.id, model.name).order_by(model.name))
-    ]
-
-
-def sellable_choices(model: type[Product] | type[Package], keep: set[int] | None = None) -> list[SelectChoice]:
-    """Items not deleted, by name; only active ones unless ``keep`` (then those too, marked inactive)."""
-    query = select(model.id, model.name, model.active).where(model.deleted_at.is_(None))
-    if keep is not None:
-        query = query.where(model.active.is_(True) | model.id.in_(keep))
-    rows = db.session.execute(query.order_by(func.lower(model.name), model.id))
-    return [SelectChoice(str(i), name if active else f"{name} (inactive)") for i, name, active in rows]
-
-
 def material_ids_of(item: Product | Package) -> list[int]:
     link, owner = (ProductMaterial, "product_id") if isinstance(item, Product) else (PackageMaterial, "package_id")
     return list(db.session.scalars(select(link.material_id).where(getattr(link, owner) == item.id)))
@@ -123,8 +84,8 @@ def package_item_rows(package: Package) -> list[dict[str, int]]:
     return [{"product_id": row.product_id, "quantity": row.quantity} for row in rows]
 
 
-def category_tree() -> list[tuple[Category, list[Category]]]:
-    """Top-level categories with their subcategories, in shop order (one query)."""
+def staff_category_tree() -> list[tuple[Category, list[Category]]]:
+    """Every category, inactive ones too, with its subcategories, in shop order (one query)."""
     rows = list(db.session.scalars(select(Category).order_by(Category.position, func.lower(Category.name))))
     children: dict[int, list[Category]] = {}
     for row in rows:
@@ -142,15 +103,6 @@ def items_per_category() -> dict[int, int]:
         for category_id, count in db.session.execute(query):
             counts[category_id] = counts.get(category_id, 0) + count
     return counts
-
-
-def parent_choices(category: Category | None) -> list[SelectChoice]:
-    """Top-level categories ``category`` can be put under (not itself), after a "none" option."""
-    top_level = select(Category.id, Category.name).where(Category.parent_id.is_(None))
-    if category is not None:
-        top_level = top_level.where(Category.id != category.id)
-    rows = db.session.execute(top_level.order_by(Category.position, func.lower(Category.name)))
-    return [SelectChoice("", "None: a top-level category")] + [SelectChoice(str(cid), name) for cid, name in rows]
 
 
 def named_lists(models: dict[str, type[Brand] | type[Material]]) -> dict[str, list[Any]]:
@@ -171,15 +123,6 @@ def usage_counts() -> dict[str, dict[int, int]]:
     return {"brands": dict(db.session.execute(brands).all()), "materials": materials}
 
 
-def get_offer_for_staff(offer_id: int) -> Offer:
-    offer = db.session.scalar(
-        select(Offer).where(Offer.id == offer_id).options(selectinload(Offer.products), selectinload(Offer.packages))
-    )
-    if offer is None:
-        raise NotFound("No such offer.")
-    return offer
-
-
 def list_offers() -> list[tuple[Offer, int, int]]:
     products = select(func.count()).where(offer_products.c.offer_id == Offer.id).scalar_subquery()
     packages = select(func.count()).where(offer_packages.c.offer_id == Offer.id).scalar_subquery()
@@ -191,3 +134,34 @@ def offer_status(offer: Offer, now: datetime) -> str:
     if now < offer.starts_at:
         return "upcoming"
     return "current" if now < offer.ends_at else "expired"
+
+
+def subcategories_under_parents() -> list[tuple[int, str, bool, str]]:
+    """Every subcategory as ``(id, name, active, parent name)``, in shop order."""
+    parent = aliased(Category)
+    rows = db.session.execute(
+        select(Category.id, Category.name, Category.active, parent.name)
+        .join(parent, Category.parent_id == parent.id)
+        .order_by(parent.position, func.lower(parent.name), parent.id, Category.position, func.lower(Category.name))
+    )
+    return [tuple(row) for row in rows]
+
+
+def names_of(model: type[Brand] | type[Material]) -> list[tuple[int, str]]:
+    return [tuple(row) for row in db.session.execute(select(model.id, model.name).order_by(model.name))]
+
+
+def sellable_names(model: type[Product] | type[Package], keep: set[int] | None = None) -> list[tuple[int, str, bool]]:
+    """Items not deleted as ``(id, name, active)``, by name; only active ones unless ``keep`` (then those too)."""
+    query = select(model.id, model.name, model.active).where(model.deleted_at.is_(None))
+    if keep is not None:
+        query = query.where(model.active.is_(True) | model.id.in_(keep))
+    return [tuple(row) for row in db.session.execute(query.order_by(func.lower(model.name), model.id))]
+
+
+def possible_parents(category: Category | None) -> list[tuple[int, str]]:
+    """Top-level categories ``category`` can be put under (not itself)."""
+    top_level = select(Category.id, Category.name).where(Category.parent_id.is_(None))
+    if category is not None:
+        top_level = top_level.where(Category.id != category.id)
+    return [tuple(row) for row in db.session.execute(top_level.order_by(Category.position, func.lower(Category.name)))]

@@ -8,7 +8,7 @@
   the sender shown as "A friend" for anonymous orders).
 - ``/admin/orders/uploads/<token>``: a shopper's uploaded picture, for staff eyes only.
 
-As elsewhere: the services apply the rules, the view commits or rolls back, then redirects (303)
+As elsewhere: the services apply the rules, the view redirects (303; the request's work commits)
 with a flash message; a missing note or reason re-renders the order with the error next to it.
 """
 
@@ -33,6 +33,7 @@ from fantasize.orders import services, state
 from fantasize.orders.forms import OrderFilterForm, ReviewForm, StatusForm
 from fantasize.orders.models import Order, OrderStatus
 from fantasize.orders.pages import shopper_cancelable, status_label
+from fantasize.web.transactions import settle_failure
 
 bp = Blueprint("admin_order_pages", __name__, url_prefix="/admin/orders")
 staff_only = permission_required("orders.manage")
@@ -134,21 +135,19 @@ def change_status(order_id: str) -> Response | tuple[str, int]:
     order = _order(order_id, lock=True)
     form = StatusForm()
     if not form.validate_on_submit():
-        db.session.rollback()
-        return _render_detail(_order(order_id), status_form=form, code=422)
+        return _render_detail(order, status_form=form, code=422)
     target = form.status.data or ""
     try:
         services.change_status(order, target, _me(), form.note.data, as_staff=True)
     except ValidationFailed as error:
-        db.session.rollback()
+        settle_failure(error)
         form.note.errors = [*list(form.note.errors or []), *error.details.get("note", [])]
         flash(error.message, "error")
         return _render_detail(_order(order_id), status_form=form, code=422)
     except AppError as error:
-        db.session.rollback()
+        settle_failure(error)
         flash(error.message, "error")
         return _back_to(order_id)
-    db.session.commit()
     flash(f"Order {order.number} is now “{status_label(order.status)}”.", "success")
     return _back_to(order_id)
 
@@ -160,22 +159,20 @@ def review(order_id: str) -> Response | tuple[str, int]:
     form = ReviewForm()
     decision = form.decision.data
     if not form.validate_on_submit() or decision not in ("approve", "reject"):
-        db.session.rollback()
         if decision not in ("approve", "reject"):
             flash("Choose Approve or Reject.", "error")
-        return _render_detail(_order(order_id), review_form=form, code=422)
+        return _render_detail(order, review_form=form, code=422)
     try:
         services.review(order, _me(), decision, (form.reason.data or "").strip() or None)
     except ValidationFailed as error:
-        db.session.rollback()
+        settle_failure(error)
         form.reason.errors = [*list(form.reason.errors or []), *error.details.get("note", [error.message])]
         flash(error.message, "error")
         return _render_detail(_order(order_id), review_form=form, code=422)
     except AppError as error:
-        db.session.rollback()
+        settle_failure(error)
         flash(error.message, "error")
         return _back_to(order_id)
-    db.session.commit()
     done = "approved: it is placed" if decision == "approve" else "rejected"
     flash(f"Order {order.number} is {done}.", "success")
     return _back_to(order_id)

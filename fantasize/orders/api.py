@@ -8,7 +8,6 @@ from fantasize.accounts.permissions import current_principal, login_required, pe
 from fantasize.api.auth import require_api_user
 from fantasize.api.envelope import ApiBlueprint
 from fantasize.api.pagination import decode_cursor, encode_cursor, set_pagination
-from fantasize.extensions import db
 from fantasize.orders import cart, idempotency, services
 from fantasize.orders.checkout import CheckoutRequest, Gift
 from fantasize.orders.placing import checkout_once
@@ -47,7 +46,6 @@ def add_item(body: dict):
     """Add a product or package with its customization (validated: each bad choice is a field error)."""
     kind = "product" if body.get("product_id") else "package"
     cart.add_item(_owner(), kind, body[f"{kind}_id"], body["quantity"], body["customization"])
-    db.session.commit()
     return cart.view_cart(_owner())
 
 
@@ -57,7 +55,6 @@ def add_item(body: dict):
 def update_item(body: dict, line_id: int):
     """Change a line's quantity (0 removes it)."""
     cart.update_quantity(_owner(), line_id, body["quantity"])
-    db.session.commit()
     return cart.view_cart(_owner())
 
 
@@ -65,7 +62,6 @@ def update_item(body: dict, line_id: int):
 @bp.response(200, CartSchema)
 def remove_item(line_id: int):
     cart.remove_item(_owner(), line_id)
-    db.session.commit()
     return cart.view_cart(_owner())
 
 
@@ -162,7 +158,6 @@ def tracking(order_id: str):
 def cancel(body: dict, order_id: str):
     """Cancel your order while it is under review, placed or being made; its stock goes back."""
     order = services.cancel_by_shopper(require_api_user(), order_id, body.get("note"))
-    db.session.commit()
     return order
 
 
@@ -192,7 +187,6 @@ def staff_change_status(body: dict, order_id: str):
     user = require_api_user()
     order = services.get_order_for(user, order_id, lock=True, manager=True)
     services.change_status(order, body["status"], user, body.get("note"), as_staff=True)
-    db.session.commit()
     return order
 
 
@@ -205,5 +199,4 @@ def staff_review(body: dict, order_id: str):
     user = require_api_user()
     order = services.get_order_for(user, order_id, lock=True, manager=True)
     services.review(order, user, body["decision"], body.get("reason"))
-    db.session.commit()
     return order

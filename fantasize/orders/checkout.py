@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from fantasize import events
 from fantasize.accounts.addresses import ADDRESS_FIELDS, get_address
 from fantasize.accounts.models import User
+from fantasize.db import after_rollback
 from fantasize.errors import AppError, ValidationFailed
 from fantasize.extensions import db
 from fantasize.orders import payments, stock
@@ -212,6 +213,8 @@ def place_order(user: User, request: CheckoutRequest) -> Order:
     db.session.flush()  # constraint failures surface before any card is charged
     if request.payment_method == "card":
         authorization = payments.gateway().authorize(total, order.currency, request.payment_token)
+        # From here on, a rollback of this transaction (for any reason) voids the authorization.
+        after_rollback(db.session(), lambda: payments.gateway().void(authorization.reference))
         order.payment_reference = authorization.reference
         order.card_brand = authorization.brand
         order.card_last4 = authorization.last4

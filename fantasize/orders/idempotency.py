@@ -11,7 +11,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from fantasize.db import utcnow
@@ -36,45 +36,62 @@ def fingerprint(body: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _existing(user_id: str, key: str) -> IdempotencyRecord | None:
-    return db.session.scalar(
-        select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
-    )
+def claim(user_id: str, key: str, body_hash: str) -> bool | Order:
+    """Claim ``key`` for this request (``True``), or return the order an earlier request placed with it.
 
-
-def claim(user_id: str, key: str, body_hash: str) -> IdempotencyRecord | Order:
-    """Claim ``key`` for this request (committed at once, so concurrent retries see it), or return the earlier order."""
+    The claim runs in its own short transaction (``db.engine.begin()``), committed at once and
+    apart from the request's, so concurrent retries see it while the checkout itself stays one
+    unit that commits or rolls back whole.
+    """
+    mine = (IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
     for _ in range(2):
-        record = _existing(user_id, key)
-        if record is not None:
-            if record.request_hash != body_hash:
-                raise KeyReused(
-                    "This Idempotency-Key was used for a different checkout.", {"Idempotency-Key": ["Use a new key."]}
-                )
-            if record.state == "done" and record.order_id:
-                return db.session.get(Order, record.order_id)
-            if utcnow() - record.created_at < STALE_AFTER:
-                raise StillRunning("This checkout is still being processed; retry in a moment.")
-            db.session.delete(record)
-            db.session.flush()
         try:
-            record = IdempotencyRecord(user_id=user_id, key=key, request_hash=body_hash)
-            db.session.add(record)
-            db.session.commit()
-            return record
+            with db.engine.begin() as connection:
+                record = connection.execute(
+                    select(
+                        IdempotencyRecord.request_hash,
+                        IdempotencyRecord.state,
+                        IdempotencyRecord.order_id,
+                        IdempotencyRecord.created_at,
+                    ).where(*mine)
+                ).one_or_none()
+                if record is not None:
+                    if record.request_hash != body_hash:
+                        raise KeyReused(
+                            "This Idempotency-Key was used for a different checkout.",
+                            {"Idempotency-Key": ["Use a new key."]},
+                        )
+                    if record.state == "done" and record.order_id:
+                        done = record.order_id
+                        break
+                    if utcnow() - record.created_at < STALE_AFTER:
+                        raise StillRunning("This checkout is still being processed; retry in a moment.")
+                    connection.execute(delete(IdempotencyRecord).where(*mine))  # left by a crashed worker
+                connection.execute(insert(IdempotencyRecord).values(user_id=user_id, key=key, request_hash=body_hash))
+            return True
         except IntegrityError:
-            db.session.rollback()  # another request claimed it first: look again
-    raise StillRunning("This checkout is still being processed; retry in a moment.")
+            continue  # another request claimed it first: look again
+    else:
+        raise StillRunning("This checkout is still being processed; retry in a moment.")
+    return db.session.get(Order, done)
 
 
-def complete(record: IdempotencyRecord, order: Order) -> None:
-    record.state = "done"
-    record.order_id = order.id
+def complete(user_id: str, key: str, order: Order) -> None:
+    """Mark the claim done in the request's own transaction: it commits together with the order."""
+    db.session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+        .values(state="done", order_id=order.id)
+    )
 
 
 def release(user_id: str, key: str) -> None:
-    """Forget a claim whose checkout failed (nothing was created), so the same key can be retried."""
-    db.session.execute(
-        delete(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
-    )
-    db.session.commit()
+    """Forget a claim whose checkout failed (nothing was created), so the same key can be retried.
+
+    Like the claim, this is a short transaction of its own (``db.engine.begin()``): it runs
+    after the request's transaction rolled back.
+    """
+    with db.engine.begin() as connection:
+        connection.execute(
+            delete(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+        )

@@ -24,7 +24,6 @@ from fantasize.accounts.models import User
 from fantasize.accounts.permissions import login_required
 from fantasize.api.pagination import decode_cursor, encode_cursor
 from fantasize.errors import AppError, NotFound
-from fantasize.extensions import db
 from fantasize.ids import parse_id
 from fantasize.orders import cart, idempotency, services, state
 from fantasize.orders.checkout import GIFT_WRAP_FEE, CheckoutRequest, Gift, OutOfStock, PricesChanged
@@ -32,6 +31,7 @@ from fantasize.orders.forms import NEW_ADDRESS, CheckoutForm, address_choices, a
 from fantasize.orders.models import Order, OrderStatus
 from fantasize.orders.payments import PaymentDeclined
 from fantasize.orders.placing import checkout_once
+from fantasize.web.transactions import settle_failure
 
 bp = Blueprint("order_pages", __name__)
 
@@ -103,7 +103,6 @@ def _place(user: User, checkout: CheckoutRequest, key: str | None) -> tuple[Orde
         try:
             return checkout_once(user, checkout, key, body_hash)
         except idempotency.StillRunning:
-            db.session.rollback()
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
@@ -134,6 +133,29 @@ def _render_checkout(
     ), status
 
 
+def _checkout_failed(form: CheckoutForm, saved: list, error: AppError) -> tuple[str, int]:
+    if isinstance(error, idempotency.KeyReused):
+        # The form was sent once already (an order exists), then changed: start a fresh checkout.
+        form.checkout_token.data = secrets.token_urlsafe(24)
+        form.form_errors.append(
+            "This checkout form was already used to place an order. Check “My orders” before placing another; "
+            "sending the form again now places a new order."
+        )
+        return _render_checkout(form, saved, 422)
+    if isinstance(error, OutOfStock):
+        return _render_checkout(form, saved, 409, shortages=_out_of_stock_lines(error))
+    if isinstance(error, PricesChanged):
+        form.items_total.data = f"{cart.view_cart(cart.CartOwner(user_id=current_user.id)).total:.2f}"
+        form.form_errors.append(error.message)
+        return _render_checkout(form, saved, 409)
+    if isinstance(error, NotFound):  # a saved address that is not (or no longer) the shopper's
+        form.address_choice.errors = [*list(form.address_choice.errors or []), error.message]
+        return _render_checkout(form, saved, 422)
+    line_errors = attach_checkout_errors(form, error)
+    status = error.status if error.status in (PaymentDeclined.status, 409, 422) else 422
+    return _render_checkout(form, saved, status, line_errors=line_errors)
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
 @login_required
 def checkout() -> Response | tuple[str, int]:
@@ -157,27 +179,9 @@ def checkout() -> Response | tuple[str, int]:
     key = (form.checkout_token.data or "").strip()[:120] or None
     try:
         order, created = _place(user, _checkout_request(form), key)
-    except idempotency.KeyReused:
-        # The form was sent once already (an order exists), then changed: start a fresh checkout.
-        form.checkout_token.data = secrets.token_urlsafe(24)
-        form.form_errors.append(
-            "This checkout form was already used to place an order. Check “My orders” before placing another; "
-            "sending the form again now places a new order."
-        )
-        return _render_checkout(form, saved, 422)
-    except OutOfStock as error:
-        return _render_checkout(form, saved, 409, shortages=_out_of_stock_lines(error))
-    except PricesChanged as error:
-        form.items_total.data = f"{cart.view_cart(cart.CartOwner(user_id=user.id)).total:.2f}"
-        form.form_errors.append(error.message)
-        return _render_checkout(form, saved, 409)
-    except NotFound as error:  # a saved address that is not (or no longer) the shopper's
-        form.address_choice.errors = [*list(form.address_choice.errors or []), error.message]
-        return _render_checkout(form, saved, 422)
     except AppError as error:
-        line_errors = attach_checkout_errors(form, error)
-        status = error.status if error.status in (PaymentDeclined.status, 409, 422) else 422
-        return _render_checkout(form, saved, status, line_errors=line_errors)
+        settle_failure(error)  # undo the attempt before the page shows the cart again
+        return _checkout_failed(form, saved, error)
     if created and order.status == OrderStatus.UNDER_REVIEW:
         flash(
             f"Thank you! Your order {order.number} is placed; our team checks its personalisation before making it.",
@@ -231,9 +235,8 @@ def cancel_order(order_id: str) -> Response:
     except AppError as error:
         if isinstance(error, NotFound):
             raise
-        db.session.rollback()
+        settle_failure(error)
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(f"Order {order.number} is canceled.", "success")
     return redirect(url_for("order_pages.order_detail", order_id=order_id), code=303)

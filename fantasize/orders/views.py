@@ -12,10 +12,10 @@ from werkzeug.exceptions import BadRequest
 from fantasize.catalog import reading
 from fantasize.customization import uploads
 from fantasize.errors import AppError, ValidationFailed
-from fantasize.extensions import db
 from fantasize.ids import parse_id
 from fantasize.orders import cart
 from fantasize.web.htmx import render_page_or_partial
+from fantasize.web.transactions import keep_changes, settle_failure
 
 bp = Blueprint("orders", __name__)
 GUEST_CART_KEY = "cart_key"
@@ -69,9 +69,8 @@ def add_to_cart() -> Response | tuple[str, int]:
         selection = selection_from_form(kind, item_id)
         cart.add_item(current_owner(create=True), kind, item_id, quantity, selection)
     except AppError as error:
-        db.session.commit()  # keep an uploaded picture so the shopper need not upload it again
+        keep_changes()  # keep an uploaded picture so the shopper need not upload it again
         return _item_page_with_errors(kind, detail, error), 422
-    db.session.commit()
     flash(f"{detail.card.name} is in your cart.", "success")
     return redirect(url_for("orders.view_cart"), code=303)
 
@@ -97,10 +96,8 @@ def update_line(line_id: int) -> Response:
     except ValueError:
         flash("Choose a quantity from 0 to 99.", "error")
     except AppError as error:
-        db.session.rollback()
+        settle_failure(error)
         flash(error.message, "error")
-    else:
-        db.session.commit()
     if request.headers.get("HX-Request") == "true":
         return render_page_or_partial("orders/cart.html", "orders/_cart.html", cart=cart.view_cart(current_owner()))
     return redirect(url_for("orders.view_cart"), code=303)

@@ -22,7 +22,6 @@ from wtforms import SelectChoice
 
 from fantasize.accounts.permissions import permission_required
 from fantasize.admin.customization_forms import (
-    TYPE_LABELS,
     AttachForm,
     OptionForm,
     attach_option_errors,
@@ -33,7 +32,7 @@ from fantasize.admin.customization_forms import (
 from fantasize.catalog.models import Package, Product
 from fantasize.customization import services
 from fantasize.customization.models import CustomizationOption, CustomizationPreset, PresetAttachment
-from fantasize.customization.types import CHARSETS
+from fantasize.customization.types import OPTION_TYPES
 from fantasize.errors import AppError
 from fantasize.extensions import db
 from fantasize.web.forms import attach_errors
@@ -47,7 +46,7 @@ MODELS: dict[str, type[Product] | type[Package]] = {"product": Product, "package
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    return {"type_labels": TYPE_LABELS, "charsets": CHARSETS}
+    return {"option_types": OPTION_TYPES}
 
 
 def _done(message: str, url: str, category: str = "success") -> Response:

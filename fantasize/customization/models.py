@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Intege
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from fantasize.customization.types import OPTION_TYPES
 from fantasize.db import TimestampMixin, UTCDateTime, utcnow
 from fantasize.extensions import db
 
@@ -26,7 +27,8 @@ class CustomizationOption(TimestampMixin, db.Model):
 
     __tablename__ = "customization_options"
     __table_args__ = (
-        CheckConstraint("type IN ('button', 'text', 'image')", name="type_known"),
+        # The registry's types; a new type needs a migration that widens this constraint.
+        CheckConstraint(f"type IN ({', '.join(repr(name) for name in OPTION_TYPES)})", name="type_known"),
         CheckConstraint(
             "(CASE WHEN product_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN package_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN preset_id IS NULL THEN 0 ELSE 1 END) = 1",

@@ -5,23 +5,14 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageOps
 
+from fantasize.customization.drawing import HEIGHT, WIDTH
 from fantasize.customization.services import Selection
+from fantasize.customization.types import OPTION_TYPES, PreviewContext
 from fantasize.media.storage import storage
 
-WIDTH, HEIGHT = 800, 600
 FORMATS = {"png": ("PNG", "image/png"), "webp": ("WEBP", "image/webp")}
-
-
-@lru_cache(maxsize=8)
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    for name in ("DejaVuSerif-Bold.ttf", "DejaVuSans-Bold.ttf"):
-        try:
-            return ImageFont.truetype(name, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size=size)
 
 
 @lru_cache(maxsize=64)
@@ -44,45 +35,13 @@ def _base(image_key: str | None) -> Image.Image:
     return _base_picture(str(path), path.stat().st_mtime).copy()
 
 
-def _tint(canvas: Image.Image, colour: str) -> Image.Image:
-    overlay = Image.new("RGB", canvas.size, ImageColor.getrgb(colour))
-    return Image.blend(canvas, overlay, 0.28)
-
-
-def _engrave(canvas: Image.Image, text: str) -> None:
-    draw = ImageDraw.Draw(canvas, "RGBA")
-    size = 56 if len(text) <= 18 else max(24, int(56 * 18 / len(text)))
-    font = _font(size)
-    box = draw.textbbox((0, 0), text, font=font)
-    width, height = box[2] - box[0], box[3] - box[1]
-    # Below the centre, where product photos usually show the object rather than a caption.
-    x, y = (WIDTH - width) // 2, int(HEIGHT * 0.6) - height // 2
-    draw.rounded_rectangle((x - 24, y - 18, x + width + 24, y + height + 26), radius=18, fill=(255, 255, 255, 170))
-    draw.text((x + 2, y + 2), text, font=font, fill=(255, 255, 255, 200))  # the engraving's highlight
-    draw.text((x, y), text, font=font, fill=(70, 52, 40, 255))
-
-
-def _paste_photo(canvas: Image.Image, upload_path: str) -> None:
-    with Image.open(upload_path) as photo:
-        framed = ImageOps.fit(photo.convert("RGB"), (260, 200))
-    frame = Image.new("RGB", (280, 220), (255, 255, 255))
-    frame.paste(framed, (10, 10))
-    canvas.paste(frame, ((WIDTH - 280) // 2, 90))
-
-
-def render_preview(
-    image_key: str | None, selection: Selection, upload_paths: dict[str, str], fmt: str = "png"
-) -> bytes:
+def render_preview(image_key: str | None, selection: Selection, context: PreviewContext, fmt: str = "png") -> bytes:
+    """The item's picture with each option type's step applied, in the types' layer order."""
     canvas = _base(image_key)
-    for chosen in selection.chosen:
-        if chosen.type == "button" and chosen.swatch:
-            canvas = _tint(canvas, chosen.swatch)
-    for chosen in selection.chosen:
-        if chosen.type == "image" and chosen.value in upload_paths:
-            _paste_photo(canvas, upload_paths[chosen.value])
-    texts = [c.value for c in selection.chosen if c.type == "text"]
-    if texts:
-        _engrave(canvas, " · ".join(texts))
+    for option_type in sorted(OPTION_TYPES.values(), key=lambda t: t.preview_layer):
+        chosen = [one for one in selection.chosen if one.type == option_type.name]
+        if chosen:
+            canvas = option_type.draw(canvas, chosen, context)
     out = io.BytesIO()
     pil_format, _ = FORMATS[fmt]
     # Speed over size: a preview is shown once; fast PNG compression keeps it under ~15 ms.
@@ -102,13 +61,12 @@ def preview_item(kind: str, item_id: int, raw_selection: object, user_id: str | 
 
     item = get_item(kind, item_id, for_sale=True)
     selection = validate_selection(kind, item_id, raw_selection, user_id, partial=True)
-    uploads = {}
-    for chosen in selection.chosen:
-        if chosen.type == "image":
-            upload = find_upload(chosen.value, user_id)
-            if upload is not None:
-                uploads[chosen.value] = str(storage().path(upload.path))
-    return render_preview(_full_size_key(item) or item.image_path, selection, uploads, fmt)
+
+    def upload_path(token: str) -> str | None:
+        upload = find_upload(token, user_id)
+        return str(storage().path(upload.path)) if upload is not None else None
+
+    return render_preview(_full_size_key(item) or item.image_path, selection, PreviewContext(upload_path), fmt)
 
 
 def _full_size_key(item: object) -> str | None:

@@ -2,39 +2,29 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import marshmallow as ma
 
 from fantasize.api.fields import Id, Int, Money, RequiredText, Text
-
-OPTION_TYPES = ("button", "text", "image")
-MAX_DELTA = 1000  # as the customization service allows
+from fantasize.customization.types import MAX_PRICE_DELTA, OPTION_TYPES
 
 
-class ChoiceSchema(ma.Schema):
-    value = RequiredText(max_length=60)
-    label = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=80))
-    price_delta = Money(load_default=0, validate=ma.validate.Range(min=-MAX_DELTA, max=MAX_DELTA))
-    swatch = Text(load_default=None, allow_none=True, metadata={"example": "#b3245c"})
+def _price_delta() -> Money:
+    return Money(load_default=0, validate=ma.validate.Range(min=-MAX_PRICE_DELTA, max=MAX_PRICE_DELTA))
 
 
-class OptionSchema(ma.Schema):
-    """An option as clients see it (and, without ``id``, as staff create it)."""
+# What the option types build their settings' fields from.
+FIELD_KIT = SimpleNamespace(Int=Int, Text=Text, RequiredText=RequiredText, Money=Money, price_delta=_price_delta)
 
+
+class _OptionFields(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     name = RequiredText(max_length=80)
-    type = ma.fields.String(required=True, validate=ma.validate.OneOf(OPTION_TYPES))
+    type = ma.fields.String(required=True, validate=ma.validate.OneOf(list(OPTION_TYPES)))
     required = ma.fields.Boolean(load_default=False)
     special = ma.fields.Boolean(load_default=False, metadata={"description": "Orders with it wait for staff review"})
-    price_delta = Money(load_default=0, validate=ma.validate.Range(min=-MAX_DELTA, max=MAX_DELTA))
-    max_length = Int(minimum=1, maximum=500, metadata={"description": "text options"})
-    charset = ma.fields.String(metadata={"description": "text options: letters, letters_digits or basic"})
-    placeholder = Text(validate=ma.validate.Length(max=120))
-    choices = ma.fields.List(ma.fields.Nested(ChoiceSchema), metadata={"description": "button options"})
-    min_width = Int(maximum=20000, metadata={"description": "image options"})
-    min_height = Int(maximum=20000)
-    max_mb = Int(minimum=1, maximum=100)
-    formats = ma.fields.List(ma.fields.String())
-    preset_id = ma.fields.Integer(dump_only=True, allow_none=True)
+    price_delta = _price_delta()
 
     @ma.pre_dump
     def flatten_config(self, option: object, **kwargs: object) -> dict:
@@ -44,6 +34,18 @@ class OptionSchema(ma.Schema):
         }
         data.update(option.config or {})
         return data
+
+
+# An option as clients see it (and, without ``id``, as staff create it): the common fields, then
+# every type's settings (flat), then the preset it comes from.
+OptionSchema = type(
+    "OptionSchema",
+    (_OptionFields,),
+    {
+        **{key: field for t in OPTION_TYPES.values() for key, field in t.schema_fields(FIELD_KIT).items()},
+        "preset_id": ma.fields.Integer(dump_only=True, allow_none=True),
+    },
+)
 
 
 class PresetSchema(ma.Schema):

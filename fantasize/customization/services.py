@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 
 from fantasize.catalog.models import Package, Product
 from fantasize.customization.models import CustomerUpload, CustomizationOption, CustomizationPreset, PresetAttachment
-from fantasize.customization.types import OPTION_TYPES, ConfigError
+from fantasize.customization.types import OPTION_TYPES, ConfigError, price_delta
 from fantasize.errors import Conflict, NotFound, ValidationFailed
 from fantasize.extensions import db
 
@@ -53,7 +53,8 @@ def _clean(values: dict[str, Any], option: CustomizationOption | None) -> dict[s
     errors: dict[str, list[str]] = {}
     option_type = values.get("type", option.type if option else None)
     if option_type not in OPTION_TYPES:
-        errors["type"] = ["Choose button, text or image."]
+        *others, last = OPTION_TYPES
+        errors["type"] = [f"Choose {', '.join(others)} or {last}."]
     name = (values.get("name", option.name if option else "") or "").strip()
     if not name:
         errors["name"] = ["Give the option a name."]
@@ -61,7 +62,7 @@ def _clean(values: dict[str, Any], option: CustomizationOption | None) -> dict[s
     if option_type in OPTION_TYPES:
         raw_config = dict(option.config if option else {})
         raw_config.update(values.get("config") or {})
-        for key in ("choices", "max_length", "charset", "placeholder", "min_width", "min_height", "max_mb", "formats"):
+        for key in OPTION_TYPES[option_type].config_keys:
             if key in values:
                 raw_config[key] = values[key]
         try:
@@ -69,14 +70,7 @@ def _clean(values: dict[str, Any], option: CustomizationOption | None) -> dict[s
         except ConfigError as error:
             errors.update(error.errors)
     if "price_delta" in values:
-        try:
-            delta = Decimal(str(values["price_delta"] or 0)).quantize(Decimal("0.01"))
-        except ArithmeticError:
-            errors["price_delta"] = ["Not a number."]
-        else:
-            if not Decimal("-1000") <= delta <= Decimal("1000"):
-                errors["price_delta"] = ["Keep price changes between -1000 and 1000."]
-            cleaned["price_delta"] = delta
+        cleaned["price_delta"] = price_delta(values["price_delta"] or 0, "price_delta", errors)
     for flag in ("required", "special"):
         if values.get(flag) is not None:
             cleaned[flag] = bool(values[flag])

@@ -1,15 +1,39 @@
-"""The option types: one class each, with config validation, selection validation and pricing.
+"""The option types, in one registry: ``OPTION_TYPES`` (name → type) is what every other place iterates.
 
-A registry in the style of CTFd's pluggable challenge types: ``OPTION_TYPES["text"]`` etc.
+A registry in the style of CTFd's pluggable challenge types. Each type owns
+
+- its settings: ``config_keys`` and ``clean_config`` (the staff definition, checked on every write);
+- the shopper's value: ``choose`` (validated and priced);
+- the API fields of its settings: ``schema_fields(kit)`` (marshmallow; the kit holds the API's field classes);
+- its section of the staff option form: ``form_fields(kit)``, ``form_data``, ``form_values``, laid out by
+  ``form_rows`` and ``section_help`` (or by a template of its own, ``admin_template``), and its ``summary``
+  in the staff options table;
+- the shopper's input: ``templates/customization/options/_<name>.html``;
+- its step of the preview: ``draw`` (``preview_layer`` orders the steps).
+
+Adding a type is one class here and one shopper template. The database lists the known types
+in a CHECK constraint (built from this registry), so a new type also needs a migration that
+widens it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
+import marshmallow as ma
+from PIL import Image
+from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms.validators import Length, Optional
+from wtforms.widgets import ColorInput, NumberInput
+
+from fantasize.customization import drawing
+
+MAX_PRICE_DELTA = 1000  # an option or a choice changes the price by at most this much, up or down
+PRICE_DELTA_MESSAGE = f"Keep price changes between -{MAX_PRICE_DELTA} and {MAX_PRICE_DELTA}."
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Punctuation allowed in engraved text besides letters, digits and spaces.
 BASIC_PUNCTUATION = set(".,!?'&-:;()+/@#\"’")
@@ -46,31 +70,95 @@ class Chosen:
     swatch: str | None = None
 
 
-class OptionType:
-    name: ClassVar[str]
+@dataclass(frozen=True)
+class PreviewContext:
+    """What a preview step may look up: the stored file of a shopper's upload token (``None`` if unknown)."""
 
-    def clean_config(self, config: dict[str, Any]) -> dict[str, Any]:
-        return {}
-
-    def choose(self, option: Any, raw: Any, context: dict[str, Any]) -> Chosen:
-        raise NotImplementedError
+    upload_path: Callable[[str], str | None]
 
 
-def _decimal(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal:
+def price_delta(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal:
+    """A price change in cents, within ±``MAX_PRICE_DELTA``; problems are added to ``errors[field]``."""
     try:
         amount = Decimal(str(value if value is not None else 0)).quantize(Decimal("0.01"))
     except ArithmeticError:
         errors.setdefault(field, []).append("Not a number.")
         return Decimal(0)
-    if not Decimal("-1000") <= amount <= Decimal("1000"):
-        errors.setdefault(field, []).append("Keep price changes between -1000 and 1000.")
+    if not -MAX_PRICE_DELTA <= amount <= MAX_PRICE_DELTA:
+        errors.setdefault(field, []).append(PRICE_DELTA_MESSAGE)
     return amount
+
+
+class OptionType:
+    name: ClassVar[str]
+    label: ClassVar[str]  # short, in the staff options table
+    description: ClassVar[str]  # in the staff form's type menu
+    section_title: ClassVar[str]  # the legend of its section of the staff form
+    section_help: ClassVar[str] = ""  # a note below that section
+    config_keys: ClassVar[tuple[str, ...]] = ()
+    form_rows: ClassVar[tuple[tuple[str, ...], ...]] = ()  # its form fields, side by side within a row
+    admin_template: ClassVar[str] = "admin/customization/types/_generic.html"
+    own_price: ClassVar[bool] = True  # False: the price changes per choice, not per option
+    preview_layer: ClassVar[int] = 50  # lower layers are drawn first
+
+    @property
+    def shopper_template(self) -> str:
+        return f"customization/options/_{self.name}.html"
+
+    # --- the staff definition -----------------------------------------------------------------
+
+    def clean_config(self, config: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    def summary(self, config: dict[str, Any]) -> str:
+        return ""
+
+    def schema_fields(self, kit: Any) -> dict[str, ma.fields.Field]:
+        """The API fields of the settings (flat on the option); ``kit`` has the API's field classes."""
+        return {}
+
+    def form_fields(self, kit: Any) -> dict[str, Any]:
+        """Unbound WTForms fields of its form section; ``kit`` has the staff forms' helpers."""
+        return {}
+
+    def form_data(self, config: dict[str, Any]) -> dict[str, Any]:
+        """The form section filled from a saved option (settings left out show the fields' defaults)."""
+        return {key: config[key] for key in self.config_keys if key in config}
+
+    def fill_form(self, form: Any, config: dict[str, Any]) -> None:
+        """Adjust the form once filled from a saved option (e.g. add spare rows)."""
+
+    def form_values(self, form: Any) -> dict[str, Any]:
+        """What the section sends to the service."""
+        return {key: form[key].data for key in self.config_keys}
+
+    def place_error(self, form: Any, key: str, messages: list[str]) -> bool:
+        """Put a service error about a nested setting on its form field; False if not one of its own."""
+        return False
+
+    # --- the shopper's choice -----------------------------------------------------------------
+
+    def choose(self, option: Any, raw: Any, context: dict[str, Any]) -> Chosen:
+        raise NotImplementedError
+
+    def draw(self, canvas: Image.Image, chosen: list[Any], context: PreviewContext) -> Image.Image:
+        """Apply this type's chosen values (all of them, in order) to the preview."""
+        return canvas
 
 
 class ButtonType(OptionType):
     """Pick one of predefined values (a colour, a size), each with an optional price change and swatch."""
 
     name = "button"
+    label = "Buttons"
+    description = "Buttons (pick one: a colour, a size…)"
+    section_title = "Button choices"
+    config_keys = ("choices",)
+    admin_template = "admin/customization/types/_button.html"
+    own_price = False
+    preview_layer = 10
+    CHOICE_ROWS = 8  # choices offered on the form (an option with more gets two spare rows)
+    DEFAULT_SWATCH = "#b3245c"  # what an empty colour picker shows; only saved when "No swatch" is unticked
 
     def clean_config(self, config: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, list[str]] = {}
@@ -94,7 +182,7 @@ class ButtonType(OptionType):
                 {
                     "value": value,
                     "label": str(raw.get("label") or value).strip()[:80],
-                    "price_delta": str(_decimal(raw.get("price_delta"), f"choices.{index}.price_delta", errors)),
+                    "price_delta": str(price_delta(raw.get("price_delta"), f"choices.{index}.price_delta", errors)),
                     "swatch": swatch,
                 }
             )
@@ -116,11 +204,102 @@ class ButtonType(OptionType):
         allowed = ", ".join(c.value for c in self.choices(option))
         raise ValueError(f"Choose one of: {allowed}.")
 
+    def draw(self, canvas: Image.Image, chosen: list[Any], context: PreviewContext) -> Image.Image:
+        for one in chosen:
+            if one.swatch:
+                canvas = drawing.tint(canvas, one.swatch)
+        return canvas
+
+    def schema_fields(self, kit: Any) -> dict[str, ma.fields.Field]:
+        choice = ma.Schema.from_dict(
+            {
+                "value": kit.RequiredText(max_length=60),
+                "label": kit.Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=80)),
+                "price_delta": kit.price_delta(),
+                "swatch": kit.Text(load_default=None, allow_none=True, metadata={"example": "#b3245c"}),
+            },
+            name="ChoiceSchema",
+        )
+        return {"choices": ma.fields.List(ma.fields.Nested(choice), metadata={"description": "button options"})}
+
+    def form_fields(self, kit: Any) -> dict[str, Any]:
+        default_swatch = self.DEFAULT_SWATCH
+
+        class ChoiceForm(Form):
+            """One button choice; a row without a value is skipped."""
+
+            value = StringField("Value", validators=[Optional(), Length(max=60)])
+            label = StringField("Label", validators=[Optional(), Length(max=80)])
+            price_delta = kit.price("Price change (€)")
+            swatch = StringField("Swatch colour", default=default_swatch, widget=ColorInput())
+            no_swatch = BooleanField("No swatch", default=True)
+
+            def is_empty(self) -> bool:
+                return not (self.value.data or "").strip() and not (self.label.data or "").strip()
+
+        return {"choices": FieldList(FormField(ChoiceForm), min_entries=self.CHOICE_ROWS)}
+
+    def form_data(self, config: dict[str, Any]) -> dict[str, Any]:
+        choices = [
+            {
+                "value": choice.get("value", ""),
+                "label": choice.get("label", ""),
+                "price_delta": Decimal(str(choice.get("price_delta") or 0)),
+                "swatch": choice.get("swatch") or self.DEFAULT_SWATCH,
+                "no_swatch": not choice.get("swatch"),
+            }
+            for choice in config.get("choices", [])
+        ]
+        return {"choices": choices}
+
+    def fill_form(self, form: Any, config: dict[str, Any]) -> None:
+        while len(form.choices) < max(self.CHOICE_ROWS, len(config.get("choices", [])) + 2):
+            form.choices.append_entry()
+
+    def form_values(self, form: Any) -> dict[str, Any]:
+        form.sent_rows = []  # the form row of each choice sent to the service, in order
+        choices = []
+        for index, entry in enumerate(form.choices):
+            row = entry.form  # not ``entry.label``: a FormField has a label of its own
+            if row.is_empty():
+                continue
+            form.sent_rows.append(index)
+            choices.append(
+                {
+                    "value": row.value.data or "",
+                    "label": row.label.data or "",
+                    "price_delta": row.price_delta.data if row.price_delta.data is not None else Decimal("0"),
+                    "swatch": None if row.no_swatch.data else (row.swatch.data or "").strip() or None,
+                }
+            )
+        return {"choices": choices}
+
+    def place_error(self, form: Any, key: str, messages: list[str]) -> bool:
+        """``choices`` goes above the rows, ``choices.N.x`` to the row that was sent N-th."""
+        parts = key.split(".")
+        if key == "choices":
+            form.choices_errors.extend(messages)
+            return True
+        if parts[0] == "choices" and len(parts) == 3 and parts[1].isdigit():
+            sent = int(parts[1])
+            if sent < len(form.sent_rows):
+                row = form.choices[form.sent_rows[sent]]
+                field = getattr(row.form, parts[2], None) or row.value
+                field.errors = [*list(field.errors or []), *messages]
+                return True
+        return False
+
 
 class TextType(OptionType):
     """A free message (an engraving), with a length limit and a set of allowed characters."""
 
     name = "text"
+    label = "Text"
+    description = "Text (a message to engrave)"
+    section_title = "Text settings"
+    config_keys = ("max_length", "charset", "placeholder")
+    form_rows = (("max_length", "charset"), ("placeholder",))
+    preview_layer = 30
 
     def clean_config(self, config: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, list[str]] = {}
@@ -136,6 +315,12 @@ class TextType(OptionType):
         if errors:
             raise ConfigError(errors)
         return {"max_length": max_length, "charset": charset, "placeholder": str(config.get("placeholder") or "")[:80]}
+
+    def summary(self, config: dict[str, Any]) -> str:
+        text = f"Up to {config.get('max_length', 20)} characters: {CHARSETS.get(config.get('charset', 'basic'), '')}"
+        if config.get("placeholder"):
+            text += f"; placeholder “{config['placeholder']}”"
+        return text
 
     @staticmethod
     def _allowed(char: str, charset: str) -> bool:
@@ -160,12 +345,51 @@ class TextType(OptionType):
             raise ValueError("Write something, or leave the option out.")
         return Chosen(text, text, Decimal(option.price_delta))
 
+    def draw(self, canvas: Image.Image, chosen: list[Any], context: PreviewContext) -> Image.Image:
+        drawing.engrave(canvas, " · ".join(one.value for one in chosen))  # one engraving for every text
+        return canvas
+
+    def schema_fields(self, kit: Any) -> dict[str, ma.fields.Field]:
+        return {
+            "max_length": kit.Int(minimum=1, maximum=500, metadata={"description": "text options"}),
+            "charset": ma.fields.String(metadata={"description": "text options: letters, letters_digits or basic"}),
+            "placeholder": kit.Text(validate=ma.validate.Length(max=120)),
+        }
+
+    def form_fields(self, kit: Any) -> dict[str, Any]:
+        return {
+            "max_length": IntegerField(
+                "Maximum length (characters)",
+                default=20,
+                validators=[Optional(), kit.small_int],
+                widget=NumberInput(min="1"),
+            ),
+            "charset": SelectField(
+                "Allowed characters",
+                default="basic",
+                choices=[SelectChoice(key, label.capitalize()) for key, label in CHARSETS.items()],
+            ),
+            "placeholder": StringField(
+                "Placeholder",
+                validators=[Optional(), Length(max=80)],
+                description="An example shown in the empty box.",
+            ),
+        }
+
 
 class ImageType(OptionType):
     """A picture the shopper uploaded first (``POST /uploads``); the selection holds its token."""
 
     name = "image"
+    label = "Picture"
+    description = "Picture (the shopper uploads one)"
+    section_title = "Picture settings"
+    section_help = "When none is ticked, all three are accepted."
+    config_keys = ("min_width", "min_height", "max_mb", "formats")
+    form_rows = (("min_width", "min_height", "max_mb"), ("formats",))
+    preview_layer = 20
     FORMATS = ("image/jpeg", "image/png", "image/webp")
+    FORMAT_NAMES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP"}
 
     def clean_config(self, config: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, list[str]] = {}
@@ -185,6 +409,14 @@ class ImageType(OptionType):
             raise ConfigError(errors)
         return {"min_width": min_width, "min_height": min_height, "max_mb": max_mb, "formats": formats}
 
+    def summary(self, config: dict[str, Any]) -> str:
+        if config.get("min_width") or config.get("min_height"):
+            size = f"At least {config.get('min_width', 0)}×{config.get('min_height', 0)} px"
+        else:
+            size = "Any size"
+        formats = ", ".join(f.replace("image/", "").upper() for f in config.get("formats", []))
+        return f"{size}, up to {config.get('max_mb', 5)} MB; {formats.replace('WEBP', 'WebP')}"
+
     def choose(self, option: Any, raw: Any, context: dict[str, Any]) -> Chosen:
         upload = context["find_upload"](raw)
         if upload is None:
@@ -200,6 +432,37 @@ class ImageType(OptionType):
                 f"got {upload.width}×{upload.height}."
             )
         return Chosen(upload.token, "Your picture", Decimal(option.price_delta))
+
+    def draw(self, canvas: Image.Image, chosen: list[Any], context: PreviewContext) -> Image.Image:
+        for one in chosen:
+            path = context.upload_path(one.value)
+            if path is not None:
+                drawing.paste_photo(canvas, path)
+        return canvas
+
+    def schema_fields(self, kit: Any) -> dict[str, ma.fields.Field]:
+        return {
+            "min_width": kit.Int(maximum=20000, metadata={"description": "image options"}),
+            "min_height": kit.Int(maximum=20000),
+            "max_mb": kit.Int(minimum=1, maximum=100),
+            "formats": ma.fields.List(ma.fields.String()),
+        }
+
+    def form_fields(self, kit: Any) -> dict[str, Any]:
+        return {
+            "min_width": IntegerField("Minimum width (px)", default=0, validators=[Optional(), kit.small_int]),
+            "min_height": IntegerField("Minimum height (px)", default=0, validators=[Optional(), kit.small_int]),
+            "max_mb": IntegerField("Largest file (MB)", default=5, validators=[Optional(), kit.small_int]),
+            "formats": kit.MultiCheckboxField(
+                "Accepted formats",
+                choices=[SelectChoice(value, label) for value, label in self.FORMAT_NAMES.items()],
+                default=list(self.FORMATS),
+                validate_choice=True,
+            ),
+        }
+
+    def form_values(self, form: Any) -> dict[str, Any]:
+        return {**super().form_values(form), "formats": list(form.formats.data or [])}
 
 
 OPTION_TYPES: dict[str, OptionType] = {t.name: t for t in (ButtonType(), TextType(), ImageType())}

@@ -25,6 +25,7 @@ from fantasize.accounts.forms import (
 from fantasize.accounts.models import User
 from fantasize.accounts.permissions import PERMISSIONS, login_required, mfa_required_for, role_permissions
 from fantasize.extensions import limiter
+from fantasize.media.images import max_upload_bytes
 from fantasize.media.storage import storage
 from fantasize.web.forms import safe_next_url
 from fantasize.web.transactions import run_form
@@ -74,7 +75,7 @@ def _upload_limit() -> str:
 def upload_avatar() -> str | Response:
     form = AvatarForm()
     user = _me()
-    max_bytes = current_max_upload_bytes()
+    max_bytes = max_upload_bytes()
     ok, _ = run_form(form, lambda: services.set_avatar(user, form.avatar.data.read(max_bytes + 1), max_bytes=max_bytes))
     if ok:
         flash("Your new picture is saved.", "success")
@@ -83,12 +84,6 @@ def upload_avatar() -> str | Response:
     return render_template(
         "accounts/account.html", profile_form=ProfileForm(obj=user), avatar_form=form, addresses=addresses
     ), 422
-
-
-def current_max_upload_bytes() -> int:
-    from flask import current_app
-
-    return current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
 
 
 @bp.get("/avatar/<key>")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask.wrappers import Response
 
 from fantasize.admin.catalog_blueprint import bp, done, staff_only
@@ -21,6 +21,7 @@ from fantasize.catalog import services as catalog
 from fantasize.catalog.models import Product
 from fantasize.catalog.staff_reads import list_sellables, material_ids_of
 from fantasize.errors import ValidationFailed
+from fantasize.media.images import max_upload_bytes
 from fantasize.web.forms import safe_next_url
 from fantasize.web.htmx import is_htmx
 from fantasize.web.transactions import attempt, run_form
@@ -136,7 +137,7 @@ def inline_edit(kinds: str, item_id: int) -> Response:
 def upload_media(kinds: str, item_id: int) -> Any:
     item = get_sellable(kinds, item_id)
     media_form = MediaForm()
-    max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    max_bytes = max_upload_bytes()
     ok, _ = run_form(
         media_form,
         lambda: media_service.add_media(item, media_form.file.data.read(max_bytes + 1), media_form.alt_text.data or ""),

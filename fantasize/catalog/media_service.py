@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-from flask import current_app
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -12,7 +11,7 @@ from fantasize.catalog.cache import invalidate_catalog
 from fantasize.catalog.models import Media, Package, Product
 from fantasize.errors import NotFound
 from fantasize.extensions import db
-from fantasize.media.images import PRODUCT_MEDIA, CleanImage, clean_image
+from fantasize.media.images import PRODUCT_MEDIA, CleanImage, clean_image, max_upload_bytes
 from fantasize.media.storage import delete_after_commit, save_for_transaction
 
 THUMB_SIDE = 480
@@ -27,8 +26,7 @@ def _thumbnail(image: CleanImage) -> bytes:
 
 
 def add_media(item: Product | Package, raw: bytes, alt_text: str = "") -> Media:
-    max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-    image = clean_image(raw, max_bytes=max_bytes, field="file", purpose=PRODUCT_MEDIA)
+    image = clean_image(raw, max_bytes=max_upload_bytes(), field="file", purpose=PRODUCT_MEDIA)
     folder = "products" if isinstance(item, Product) else "packages"
     path = save_for_transaction(folder, image.data, image.extension)
     thumb_path = save_for_transaction(folder, _thumbnail(image), image.extension)

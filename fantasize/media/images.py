@@ -15,6 +15,7 @@ import math
 import warnings
 from dataclasses import dataclass
 
+from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from fantasize.errors import AppError, ValidationFailed
@@ -80,6 +81,11 @@ class CleanImage:
 
 def _invalid(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, {field: [message]})
+
+
+def max_upload_bytes() -> int:
+    """The largest upload accepted (``MAX_UPLOAD_MB``), in bytes."""
+    return current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
 
 
 def clean_image(raw: bytes, *, max_bytes: int, purpose: ImagePurpose, field: str = "file") -> CleanImage:

@@ -1,4 +1,4 @@
-"""The JSON envelope every API response uses (../shared/SPEC.md §3).
+"""The JSON envelope every API response uses (described in the README's API section).
 
 Success: ``{"data": ..., "meta": {...}}``; error: ``{"error": {...}, "meta": {...}}``.
 """

@@ -20,19 +20,16 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask.wrappers import Response
 from flask_login import current_user
-from sqlalchemy import select
 
 from fantasize.accounts.models import User
 from fantasize.accounts.permissions import permission_required
 from fantasize.api.pagination import decode_cursor, encode_cursor
 from fantasize.customization import uploads
 from fantasize.errors import AppError, NotFound, ValidationFailed
-from fantasize.extensions import db
 from fantasize.media.storage import storage
 from fantasize.orders import services, state
 from fantasize.orders.forms import OrderFilterForm, ReviewForm, StatusForm
 from fantasize.orders.models import Order, OrderStatus
-from fantasize.orders.pages import shopper_cancelable, status_label
 from fantasize.web.transactions import settle_failure
 
 bp = Blueprint("admin_order_pages", __name__, url_prefix="/admin/orders")
@@ -44,17 +41,16 @@ REVIEW_QUEUE = OrderStatus.UNDER_REVIEW.value
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    return {"status_label": status_label, "shopper_cancelable": shopper_cancelable, "review_queue": REVIEW_QUEUE}
+    return {
+        "status_label": state.status_label,
+        "payment_label": state.payment_label,
+        "shopper_cancelable": state.shopper_cancelable,
+        "review_queue": REVIEW_QUEUE,
+    }
 
 
 def _me() -> User:
     return current_user._get_current_object()
-
-
-def _emails(user_ids: set[str]) -> dict[str, str]:
-    if not user_ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all())
 
 
 def _start_of(day: date) -> datetime:
@@ -87,7 +83,7 @@ def index() -> str:
         "admin/orders/list.html",
         form=form,
         orders=rows,
-        emails=_emails({order.user_id for order in rows}),
+        emails=services.emails_of({order.user_id for order in rows}),
         next_cursor=encode_cursor(next_key) if next_key else None,
         paged=cursor is not None,
         filtered=any(request.args.get(name) for name in ("status", "customer", "date_from", "date_to", "customized")),
@@ -101,18 +97,12 @@ def _order(order_id: str, *, lock: bool = False) -> Order:
 def _render_detail(
     order: Order, status_form: StatusForm | None = None, review_form: ReviewForm | None = None, code: int = 200
 ) -> tuple[str, int]:
-    customer = db.session.get(User, order.user_id)
-    actor_ids = {event.actor_id for event in order.history if event.actor_id}
-    current = OrderStatus(order.status)
-    moves = state.next_statuses(current)
-    if current == OrderStatus.UNDER_REVIEW:  # approve / reject have their own form, with the reason
-        moves = [s for s in moves if s not in (OrderStatus.PLACED, OrderStatus.REJECTED)]
     return render_template(
         "admin/orders/detail.html",
         order=order,
-        customer=customer,
-        actors=_emails(actor_ids),
-        moves=moves,
+        customer=services.customer_of(order),
+        actors=services.emails_of({event.actor_id for event in order.history if event.actor_id}),
+        moves=services.staff_moves(order),
         status_form=status_form or StatusForm(formdata=None),
         review_form=review_form or ReviewForm(formdata=None),
         staff_view=True,
@@ -148,7 +138,7 @@ def change_status(order_id: str) -> Response | tuple[str, int]:
         settle_failure(error)
         flash(error.message, "error")
         return _back_to(order_id)
-    flash(f"Order {order.number} is now “{status_label(order.status)}”.", "success")
+    flash(f"Order {order.number} is now “{state.status_label(order.status)}”.", "success")
     return _back_to(order_id)
 
 
@@ -182,8 +172,7 @@ def review(order_id: str) -> Response | tuple[str, int]:
 @staff_only
 def packing_slip(order_id: str) -> str:
     order = _order(order_id)
-    buyer = db.session.get(User, order.user_id)
-    sender = "A friend" if order.anonymous else (buyer.display_name if buyer else "")
+    sender = services.packing_slip_sender(order)
     return render_template("admin/orders/packing_slip.html", order=order, sender=sender)
 
 

@@ -19,6 +19,7 @@ from fantasize.extensions import db
 from fantasize.orders import payments, stock
 from fantasize.orders.cart import CartOwner, CartView, view_cart
 from fantasize.orders.models import Cart, CartItem, Order, OrderEvent, OrderLine, OrderStatus
+from fantasize.orders.state import PaymentStatus
 
 GIFT_WRAP_FEE = Decimal("3.50")
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -181,7 +182,7 @@ def place_order(user: User, request: CheckoutRequest) -> Order:
         wrap_fee=wrap_fee,
         total=total,
         payment_method=request.payment_method,
-        payment_status="pending" if request.payment_method == "cod" else "authorized",
+        payment_status=PaymentStatus.PENDING if request.payment_method == "cod" else PaymentStatus.AUTHORIZED,
         shipping_address=address,
         is_gift=gift is not None,
         gift_message=(gift.message or None) if gift else None,

@@ -41,18 +41,11 @@ WAIT_FOR_FIRST_CLICK = 5.0  # seconds a second click waits for the first one's o
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    return {"status_label": status_label, "shopper_cancelable": shopper_cancelable}
-
-
-def status_label(status: str) -> str:
-    try:
-        return state.LABELS[OrderStatus(status)]
-    except ValueError:
-        return status
-
-
-def shopper_cancelable(order: Order) -> bool:
-    return OrderStatus(order.status) in state.SHOPPER_CANCELABLE
+    return {
+        "status_label": state.status_label,
+        "payment_label": state.payment_label,
+        "shopper_cancelable": state.shopper_cancelable,
+    }
 
 
 def _me() -> User:

@@ -73,7 +73,7 @@ def change_status(order: Order, target: str, actor: User, note: str | None = Non
     if target_status in state.RESTOCKING:
         stock.give_back(_demand(order))
     if target_status in (OrderStatus.CANCELED, OrderStatus.REJECTED) and order.payment_reference:
-        order.payment_status = "voided"
+        order.payment_status = state.PaymentStatus.VOIDED
         reference = order.payment_reference
         after_commit(db.session(), lambda: payments.gateway().void(reference))
     order.status = target_status.value
@@ -112,6 +112,38 @@ def review(order: Order, actor: User, decision: str, reason: str | None) -> Orde
     return change_status(
         order, target, actor, reason or ("Customization approved" if decision == "approve" else None), as_staff=True
     )
+
+
+def emails_of(user_ids: set[str]) -> dict[str, str]:
+    """Staff read: the e-mail of each user (customers, and staff who moved an order)."""
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all())
+
+
+def customer_of(order: Order) -> User | None:
+    return db.session.get(User, order.user_id)
+
+
+def staff_moves(order: Order) -> list[OrderStatus]:
+    """The status buttons staff are offered; approve / reject of an order under review have their own form."""
+    current = OrderStatus(order.status)
+    moves = state.next_statuses(current)
+    if current == OrderStatus.UNDER_REVIEW:
+        moves = [s for s in moves if s not in (OrderStatus.PLACED, OrderStatus.REJECTED)]
+    return moves
+
+
+ANONYMOUS_SENDER = "A friend"
+
+
+def packing_slip_sender(order: Order) -> str:
+    """Who the parcel says it is from: "A friend" for an anonymous order, else the buyer's public name
+    (never anything taken from the e-mail address)."""
+    if order.anonymous:
+        return ANONYMOUS_SENDER
+    buyer = customer_of(order)
+    return buyer.public_name if buyer else ""
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,30 @@
-"""The order state machine: the only place that knows which status may follow which."""
+"""The order state machine: the only place that knows which status may follow which,
+what each status and payment status is called, and what a shopper may do."""
 
 from __future__ import annotations
 
+import enum
+from typing import TYPE_CHECKING
+
 from fantasize.orders.models import OrderStatus as S
+
+if TYPE_CHECKING:
+    from fantasize.orders.models import Order
+
+
+class PaymentStatus(enum.StrEnum):
+    PENDING = "pending"  # cash on delivery, not paid yet
+    AUTHORIZED = "authorized"  # the card gateway holds the amount
+    VOIDED = "voided"  # the authorization was given back (canceled or rejected order)
+    PAID = "paid"
+
+
+PAYMENT_LABELS = {
+    PaymentStatus.PENDING: "To be paid on delivery",
+    PaymentStatus.AUTHORIZED: "Authorized",
+    PaymentStatus.VOIDED: "Voided",
+    PaymentStatus.PAID: "Paid",
+}
 
 TRANSITIONS: dict[S, frozenset[S]] = {
     S.UNDER_REVIEW: frozenset({S.PLACED, S.REJECTED, S.CANCELED}),
@@ -40,3 +62,22 @@ def allowed(current: str, target: str) -> bool:
 
 def next_statuses(current: str) -> list[S]:
     return sorted(TRANSITIONS[S(current)], key=list(S).index)
+
+
+def status_label(status: str) -> str:
+    """What the shopper and staff read for ``status`` (an unknown value is shown as it is)."""
+    try:
+        return LABELS[S(status)]
+    except ValueError:
+        return status
+
+
+def payment_label(status: str) -> str:
+    try:
+        return PAYMENT_LABELS[PaymentStatus(status)]
+    except ValueError:
+        return status.capitalize()
+
+
+def shopper_cancelable(order: Order) -> bool:
+    return S(order.status) in SHOPPER_CANCELABLE

@@ -30,7 +30,7 @@ from fantasize.media.storage import storage
 from fantasize.web.forms import safe_next_url
 from fantasize.web.transactions import run_form
 
-bp = Blueprint("account", __name__, url_prefix="/account")
+bp = Blueprint("my_account", __name__, url_prefix="/account")
 
 
 def _me() -> User:
@@ -56,7 +56,7 @@ def update_profile() -> str | Response:
     ok, _ = run_form(form, lambda: services.update_profile(_me(), form.data))
     if ok:
         flash("Your profile is saved.", "success")
-        return redirect(url_for("account.account"), code=303)
+        return redirect(url_for("my_account.account"), code=303)
     addresses = address_service.list_addresses(_me())
     return render_template(
         "accounts/account.html", profile_form=form, avatar_form=AvatarForm(), addresses=addresses
@@ -79,7 +79,7 @@ def upload_avatar() -> str | Response:
     ok, _ = run_form(form, lambda: services.set_avatar(user, form.avatar.data.read(max_bytes + 1), max_bytes=max_bytes))
     if ok:
         flash("Your new picture is saved.", "success")
-        return redirect(url_for("account.account"), code=303)
+        return redirect(url_for("my_account.account"), code=303)
     addresses = address_service.list_addresses(user)
     return render_template(
         "accounts/account.html", profile_form=ProfileForm(obj=user), avatar_form=form, addresses=addresses
@@ -107,7 +107,7 @@ def new_address() -> str | Response:
     ok, _ = run_form(form, lambda: address_service.create_address(_me(), form.data))
     if ok:
         flash("Address added.", "success")
-        return redirect(url_for("account.account"), code=303)
+        return redirect(url_for("my_account.account"), code=303)
     return render_template("accounts/address_form.html", form=form, address=None)
 
 
@@ -119,7 +119,7 @@ def edit_address(address_id: int) -> str | Response:
     ok, _ = run_form(form, lambda: address_service.update_address(_me(), address_id, form.data))
     if ok:
         flash("Address saved.", "success")
-        return redirect(url_for("account.account"), code=303)
+        return redirect(url_for("my_account.account"), code=303)
     return render_template("accounts/address_form.html", form=form, address=address)
 
 
@@ -128,7 +128,7 @@ def edit_address(address_id: int) -> str | Response:
 def delete_address(address_id: int) -> Response:
     address_service.delete_address(_me(), address_id)
     flash("Address removed.", "info")
-    return redirect(url_for("account.account"), code=303)
+    return redirect(url_for("my_account.account"), code=303)
 
 
 # --- security --------------------------------------------------------------------------
@@ -141,7 +141,7 @@ def recent_sign_in_required(view: Callable) -> Callable:
     def wrapper(*args: object, **kwargs: object) -> object:
         if not sign_ins.is_recent(_me().current_sign_in):
             flash("For your safety, confirm it's you before changing security settings.", "info")
-            return redirect(url_for("account.confirm_identity", next=url_for("account.security")), code=303)
+            return redirect(url_for("my_account.confirm_identity", next=url_for("my_account.security")), code=303)
         return view(*args, **kwargs)
 
     return wrapper
@@ -159,7 +159,7 @@ def confirm_identity() -> str | Response | tuple[str, int]:
         ),
     )
     if ok:
-        return redirect(safe_next_url(form.next.data, url_for("account.security")), code=303)
+        return redirect(safe_next_url(form.next.data, url_for("my_account.security")), code=303)
     status = 422 if form.errors or form.form_errors else 200
     minutes = int(sign_ins.RECENT_AUTHENTICATION.total_seconds() // 60)
     return render_template(
@@ -216,7 +216,7 @@ def change_password() -> str | Response | tuple[str, int]:
     )
     if ok:
         flash("Password changed. Other devices and API keys have been signed out.", "success")
-        return redirect(url_for("account.security"), code=303)
+        return redirect(url_for("my_account.security"), code=303)
     return _security_page(422, password_form=form)
 
 
@@ -225,7 +225,7 @@ def change_password() -> str | Response | tuple[str, int]:
 @recent_sign_in_required
 def start_mfa() -> Response:
     services.begin_mfa_setup(_me(), _me().current_sign_in)
-    return redirect(url_for("account.security") + "#mfa", code=303)
+    return redirect(url_for("my_account.security") + "#mfa", code=303)
 
 
 @bp.post("/mfa/confirm")
@@ -258,7 +258,7 @@ def disable_mfa() -> str | Response | tuple[str, int]:
     )
     if ok:
         flash("Two-factor authentication is off.", "info")
-        return redirect(url_for("account.security") + "#mfa", code=303)
+        return redirect(url_for("my_account.security") + "#mfa", code=303)
     return _security_page(422, disable_form=form)
 
 
@@ -284,4 +284,4 @@ def create_api_key() -> str | Response | tuple[str, int]:
 def revoke_api_key(key_id: int) -> Response:
     api_keys.revoke_api_key(_me(), key_id, ip=request.remote_addr)
     flash("The key is revoked.", "info")
-    return redirect(url_for("account.security") + "#api-keys", code=303)
+    return redirect(url_for("my_account.security") + "#api-keys", code=303)

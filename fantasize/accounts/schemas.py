@@ -28,7 +28,7 @@ class UserSchema(ma.Schema):
 
         if not user.avatar_path:
             return None
-        return url_for("account.avatar", key=user.avatar_path.split("/")[-1], _external=True)
+        return url_for("my_account.avatar", key=user.avatar_path.split("/")[-1], _external=True)
 
 
 class ProfileUpdateSchema(ma.Schema):

@@ -1,8 +1,8 @@
 """Staff pages for customization: the options of products and packages, and presets that bundle them.
 
 Thin views, as in the catalog admin: a form gives the shape, ``fantasize.customization.services``
-applies the rules, the view commits (or rolls back and shows the service's errors next to the
-fields) and redirects with 303 and a flash message.
+applies the rules, the view redirects with 303 and a flash message (the request hook commits), or
+shows the service's errors next to the fields (``run_form``; the work is undone).
 
 - ``/admin/customization``: products and packages with their option counts (search, 50 a page) and the presets
 - ``/admin/customization/<products|packages>/<id>``: an item's own options, its presets, "add an option"
@@ -33,9 +33,8 @@ from fantasize.catalog.models import Package, Product
 from fantasize.customization import services
 from fantasize.customization.models import CustomizationOption, CustomizationPreset, PresetAttachment
 from fantasize.customization.types import OPTION_TYPES
-from fantasize.errors import AppError
 from fantasize.extensions import db
-from fantasize.web.forms import attach_errors
+from fantasize.web.transactions import run_form
 
 bp = Blueprint("admin_customization", __name__, url_prefix="/admin/customization")
 staff_only = permission_required("catalog.write")
@@ -50,8 +49,7 @@ def _helpers() -> dict[str, Any]:
 
 
 def _done(message: str, url: str, category: str = "success") -> Response:
-    """Commit, flash ``message`` and redirect (303) to ``url``."""
-    db.session.commit()
+    """Flash ``message`` and redirect (303) to ``url`` (the request's work is committed on the way out)."""
     flash(message, category)
     return redirect(url, code=303)
 
@@ -228,14 +226,11 @@ def item_option_new(kinds: str, item_id: int) -> Any:
     kind = kinds[:-1]
     item = services.get_item(kind, item_id)
     form = option_form()
-    if form.validate_on_submit():
-        try:
-            option = services.create_option(item, option_values(form, editing=False))
-        except AppError as error:
-            db.session.rollback()
-            attach_option_errors(form, error)
-        else:
-            return _done(f"Option “{option.name}” added to “{item.name}”.", _item_url(kind, item.id, "#options"))
+    done, option = run_form(
+        form, lambda: services.create_option(item, option_values(form, editing=False)), attach_option_errors
+    )
+    if done:
+        return _done(f"Option “{option.name}” added to “{item.name}”.", _item_url(kind, item.id, "#options"))
     return _item_page(kind, item, form, status=422)
 
 
@@ -279,14 +274,11 @@ def option_edit(option_id: int) -> Any:
     option = services.get_option(option_id)
     owner_kind, owner = _owner_of(option)
     form = option_form(option, submitted=request.method == "POST")
-    if form.validate_on_submit():
-        try:
-            services.update_option(option, option_values(form, editing=True))
-        except AppError as error:
-            db.session.rollback()
-            attach_option_errors(form, error)
-        else:
-            return _done(f"Option “{option.name}” saved.", _owner_url(option) + "#options")
+    done, _ = run_form(
+        form, lambda: services.update_option(option, option_values(form, editing=True)), attach_option_errors
+    )
+    if done:
+        return _done(f"Option “{option.name}” saved.", _owner_url(option) + "#options")
     used_by = len(_preset_users(owner.id)) if owner_kind == "preset" else 0
     return render_template(
         "admin/customization/option_form.html",
@@ -343,16 +335,11 @@ def _preset_page(preset: CustomizationPreset, form: Any = None, new_option: Opti
 @staff_only
 def preset_new() -> Any:
     form = preset_form(submitted=request.method == "POST")
-    if form.validate_on_submit():
-        try:
-            preset = services.save_preset(None, {"name": form.name.data, "description": form.description.data})
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            return _done(
-                f"Preset “{preset.name}” created. Add its options now.", url_for(".preset", preset_id=preset.id)
-            )
+    done, preset = run_form(
+        form, lambda: services.save_preset(None, {"name": form.name.data, "description": form.description.data})
+    )
+    if done:
+        return _done(f"Preset “{preset.name}” created. Add its options now.", url_for(".preset", preset_id=preset.id))
     return render_template("admin/customization/preset_new.html", form=form), (422 if form.is_submitted() else 200)
 
 
@@ -363,14 +350,11 @@ def preset(preset_id: int) -> Any:
     if request.method == "GET":
         return _preset_page(preset)
     form = preset_form(preset)
-    if form.validate_on_submit():
-        try:
-            services.save_preset(preset, {"name": form.name.data, "description": form.description.data})
-        except AppError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            return _done(f"Preset “{preset.name}” saved.", url_for(".preset", preset_id=preset.id))
+    done, _ = run_form(
+        form, lambda: services.save_preset(preset, {"name": form.name.data, "description": form.description.data})
+    )
+    if done:
+        return _done(f"Preset “{preset.name}” saved.", url_for(".preset", preset_id=preset.id))
     return _preset_page(preset, form=form, status=422)
 
 
@@ -379,15 +363,12 @@ def preset(preset_id: int) -> Any:
 def preset_option_new(preset_id: int) -> Any:
     preset = services.get_preset(preset_id)
     form = option_form()
-    if form.validate_on_submit():
-        try:
-            option = services.create_option(preset, option_values(form, editing=False))
-        except AppError as error:
-            db.session.rollback()
-            attach_option_errors(form, error)
-        else:
-            message = f"Option “{option.name}” added to the preset “{preset.name}”."
-            return _done(message, url_for(".preset", preset_id=preset.id) + "#options")
+    done, option = run_form(
+        form, lambda: services.create_option(preset, option_values(form, editing=False)), attach_option_errors
+    )
+    if done:
+        message = f"Option “{option.name}” added to the preset “{preset.name}”."
+        return _done(message, url_for(".preset", preset_id=preset.id) + "#options")
     return _preset_page(preset, new_option=form, status=422)
 
 

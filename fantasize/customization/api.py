@@ -18,7 +18,7 @@ from fantasize.customization.schemas import (
     PreviewSchema,
     UploadSchema,
 )
-from fantasize.extensions import db, limiter
+from fantasize.extensions import limiter
 from fantasize.media.storage import storage
 
 bp = ApiBlueprint("customization", __name__, description="Customization options, presets, previews and uploads")
@@ -42,7 +42,6 @@ def list_options(kinds: str, item_id: int):
 @bp.response(201, OptionSchema)
 def create_option(body: dict, kinds: str, item_id: int):
     option = services.create_option(services.get_item(_kind(kinds), item_id), body)
-    db.session.commit()
     return option
 
 
@@ -52,7 +51,6 @@ def create_option(body: dict, kinds: str, item_id: int):
 @bp.response(200, OptionSchema)
 def update_option(body: dict, option_id: int):
     option = services.update_option(services.get_option(option_id), body)
-    db.session.commit()
     return option
 
 
@@ -61,7 +59,6 @@ def update_option(body: dict, option_id: int):
 @bp.response(204)
 def delete_option(option_id: int):
     services.delete_option(services.get_option(option_id))
-    db.session.commit()
     return Response(status=204)
 
 
@@ -78,7 +75,6 @@ def list_presets():
 @bp.response(201, PresetSchema)
 def create_preset(body: dict):
     preset = services.save_preset(None, body)
-    db.session.commit()
     return preset
 
 
@@ -88,7 +84,6 @@ def create_preset(body: dict):
 @bp.response(200, PresetSchema)
 def update_preset(body: dict, preset_id: int):
     preset = services.save_preset(services.get_preset(preset_id), body)
-    db.session.commit()
     return preset
 
 
@@ -98,7 +93,6 @@ def update_preset(body: dict, preset_id: int):
 @bp.response(201, OptionSchema)
 def create_preset_option(body: dict, preset_id: int):
     option = services.create_option(services.get_preset(preset_id), body)
-    db.session.commit()
     return option
 
 
@@ -109,7 +103,6 @@ def create_preset_option(body: dict, preset_id: int):
 def attach_preset(body: dict, kinds: str, item_id: int):
     """Attach a preset: its options appear on the item (and follow later edits of the preset)."""
     services.attach_preset(services.get_preset(body["preset_id"]), _kind(kinds), item_id)
-    db.session.commit()
     return services.options_for(_kind(kinds), item_id)
 
 
@@ -118,7 +111,6 @@ def attach_preset(body: dict, kinds: str, item_id: int):
 @bp.response(204)
 def detach_preset(kinds: str, item_id: int, preset_id: int):
     services.detach_preset(services.get_preset(preset_id), _kind(kinds), item_id)
-    db.session.commit()
     return Response(status=204)
 
 
@@ -151,7 +143,6 @@ def upload():
         raise error
     max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     stored = uploads.store_upload(require_api_user(), file.read(max_bytes + 1))
-    db.session.commit()
     return stored
 
 

@@ -14,7 +14,7 @@ from fantasize.customization.models import CustomerUpload
 from fantasize.errors import AppError, NotFound
 from fantasize.extensions import db, limiter
 from fantasize.media.images import CUSTOMER_PHOTO, clean_image
-from fantasize.media.storage import storage
+from fantasize.media.storage import save_for_transaction
 
 
 class TooManyUploads(AppError):
@@ -40,7 +40,7 @@ def store_upload(user: User, raw: bytes) -> CustomerUpload:
     _check_quota(user)
     max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     image = clean_image(raw, max_bytes=max_bytes, field="file", purpose=CUSTOMER_PHOTO)
-    path = storage().save("customer", image.data, image.extension)
+    path = save_for_transaction("customer", image.data, image.extension)  # removed again on rollback
     upload = CustomerUpload(
         token=secrets.token_urlsafe(24),
         user_id=user.id,

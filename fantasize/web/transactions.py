@@ -56,8 +56,12 @@ def end_unit_of_work(response: Response) -> Response:
     return response
 
 
-def run_form(form: FlaskForm, call: Callable[[], T]) -> tuple[bool, T | None]:
-    """Validate ``form`` and run ``call``; a service error lands on the form's fields.
+def run_form(
+    form: FlaskForm,
+    call: Callable[[], T],
+    attach: Callable[[FlaskForm, AppError], None] = attach_errors,
+) -> tuple[bool, T | None]:
+    """Validate ``form`` and run ``call``; a service error lands on the form's fields (by ``attach``).
 
     Returns ``(True, result)`` on success, ``(False, None)`` when the form was not submitted,
     was invalid, or the service refused it (its work undone unless the error keeps it).
@@ -68,7 +72,7 @@ def run_form(form: FlaskForm, call: Callable[[], T]) -> tuple[bool, T | None]:
         return True, call()
     except AppError as error:
         settle_failure(error)
-        attach_errors(form, error)
+        attach(form, error)
         return False, None
 
 

@@ -130,3 +130,22 @@ def test_the_cart_warns_when_stock_is_below_the_quantity(client, mug):
 
     cache.clear()
     assert "Only 2 left" in client.get("/cart").get_data(as_text=True)
+
+
+def test_an_upload_whose_request_fails_leaves_no_file_or_row(app):
+    from sqlalchemy import select
+
+    from fantasize.customization.models import CustomerUpload
+    from fantasize.customization.uploads import store_upload
+    from fantasize.extensions import db
+    from fantasize.media.storage import storage
+
+    user = UserFactory()
+    db.session.commit()
+    with app.test_request_context():
+        upload = store_upload(user, image_bytes())
+        stored = storage().path(upload.path)
+        assert stored.is_file()
+        db.session.rollback()  # what the request boundary does when the rest of the request fails
+    assert not stored.exists()
+    assert db.session.scalars(select(CustomerUpload)).all() == []

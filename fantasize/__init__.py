@@ -106,9 +106,9 @@ def register_blueprints(app: Flask) -> None:
     from fantasize.catalog.item_views import bp as catalog_item_pages
     from fantasize.catalog.views import bp as catalog_pages
     from fantasize.ops.health import bp as ops
-    from fantasize.orders.pages import bp as order_shopper_pages
-    from fantasize.orders.views import bp as order_pages
-    from fantasize.orders.views import init_cart
+    from fantasize.orders.cart_views import bp as order_pages
+    from fantasize.orders.cart_views import init_cart
+    from fantasize.orders.views import bp as order_shopper_pages
 
     app.register_blueprint(ops)
     app.register_blueprint(catalog_pages)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from fantasize.catalog.models import Product
 from fantasize.extensions import db
-from fantasize.orders import pages
+from fantasize.orders import views as order_views
 from fantasize.orders.models import CartItem, Order
 from tests.factories import DEFAULT_PASSWORD, ProductFactory, UserFactory
 from tests.orders.conftest import ADDRESS
@@ -242,7 +242,7 @@ def test_someone_elses_order_is_not_found(client, login, buyer, mug):
 
 
 def test_my_orders_lists_them_with_a_cursor(client, login, buyer, mug, monkeypatch):
-    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    monkeypatch.setattr(order_views, "PAGE_SIZE", 2)
     numbers = [_place(client, login, buyer, mug).number for _ in range(3)]
     first = client.get("/orders").get_data(as_text=True)
     assert "Placed" in first

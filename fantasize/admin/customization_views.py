@@ -12,12 +12,10 @@ shows the service's errors next to the fields (``run_form``; the work is undone)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.wrappers import Response
-from sqlalchemy import func, literal, select, union_all
 from wtforms import SelectChoice
 
 from fantasize.accounts.permissions import permission_required
@@ -33,14 +31,10 @@ from fantasize.catalog.models import Package, Product
 from fantasize.customization import services
 from fantasize.customization.models import CustomizationOption, CustomizationPreset, PresetAttachment
 from fantasize.customization.types import OPTION_TYPES
-from fantasize.extensions import db
 from fantasize.web.transactions import run_form
 
 bp = Blueprint("admin_customization", __name__, url_prefix="/admin/customization")
 staff_only = permission_required("catalog.write")
-
-PAGE_SIZE = 50
-MODELS: dict[str, type[Product] | type[Package]] = {"product": Product, "package": Package}
 
 
 @bp.context_processor
@@ -69,90 +63,8 @@ def _owner_url(option: CustomizationOption) -> str:
 # --- the index: every product and package, and the presets ---------------------------------------
 
 
-@dataclass(frozen=True)
-class ItemRow:
-    kind: str
-    id: int
-    name: str
-    active: bool
-    own: int
-    presets: list[CustomizationPreset]
-
-    @property
-    def total(self) -> int:
-        return self.own + sum(len(preset.options) for preset in self.presets)
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[ItemRow]
-    number: int
-    has_next: bool
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _page_number() -> int:
     return max(1, min(request.args.get("page", 1, type=int) or 1, 100_000))
-
-
-def _list_items(search: str, kind: str, page: int) -> Page:
-    """Products and packages (not deleted) by name, with their own option counts and attached presets."""
-    parts = []
-    for name, model in MODELS.items():
-        if kind not in ("", name):
-            continue
-        part = select(
-            literal(name).label("kind"), model.id.label("id"), model.name.label("name"), model.active.label("active")
-        ).where(model.deleted_at.is_(None))
-        if search:
-            part = part.where(model.name.ilike(f"%{_escape_like(search)}%", escape="\\"))
-        parts.append(part)
-    items = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
-    query = (
-        select(items.c.kind, items.c.id, items.c.name, items.c.active)
-        .order_by(func.lower(items.c.name), items.c.kind, items.c.id)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE + 1)
-    )
-    found = list(db.session.execute(query))
-    has_next, found = len(found) > PAGE_SIZE, found[:PAGE_SIZE]
-    own: dict[tuple[str, int], int] = {}
-    presets: dict[tuple[str, int], list[CustomizationPreset]] = {}
-    for name in MODELS:
-        ids = [row.id for row in found if row.kind == name]
-        if not ids:
-            continue
-        owner = getattr(CustomizationOption, f"{name}_id")
-        for item_id, count in db.session.execute(select(owner, func.count()).where(owner.in_(ids)).group_by(owner)):
-            own[(name, item_id)] = count
-        link = getattr(PresetAttachment, f"{name}_id")
-        attachments = db.session.scalars(
-            select(PresetAttachment).where(link.in_(ids)).order_by(PresetAttachment.position, PresetAttachment.id)
-        )
-        for attachment in attachments:
-            presets.setdefault((name, getattr(attachment, f"{name}_id")), []).append(attachment.preset)
-    rows = [
-        ItemRow(
-            row.kind,
-            row.id,
-            row.name,
-            bool(row.active),
-            own.get((row.kind, row.id), 0),
-            presets.get((row.kind, row.id), []),
-        )
-        for row in found
-    ]
-    return Page(rows, page, has_next)
-
-
-def _list_presets() -> list[tuple[CustomizationPreset, int]]:
-    """Every preset by name, with how many products and packages use it."""
-    used = select(func.count()).where(PresetAttachment.preset_id == CustomizationPreset.id).scalar_subquery()
-    query = select(CustomizationPreset, used).order_by(func.lower(CustomizationPreset.name))
-    return [(preset, count) for preset, count in db.session.execute(query)]
 
 
 @bp.get("")
@@ -160,26 +72,17 @@ def _list_presets() -> list[tuple[CustomizationPreset, int]]:
 def index() -> str:
     search = request.args.get("q", "").strip()[:200]
     kind = request.args.get("kind", "")
-    kind = kind if kind in MODELS else ""
+    kind = kind if kind in services.STAFF_MODELS else ""
     return render_template(
         "admin/customization/index.html",
-        page=_list_items(search, kind, _page_number()),
-        presets=_list_presets(),
+        page=services.list_items_for_staff(search, kind, _page_number()),
+        presets=services.list_presets_with_use(),
         search=search,
         kind=kind,
     )
 
 
 # --- a product's or package's options ------------------------------------------------------------
-
-
-def _attachments(kind: str, item_id: int) -> list[PresetAttachment]:
-    link = getattr(PresetAttachment, f"{kind}_id")
-    return list(
-        db.session.scalars(
-            select(PresetAttachment).where(link == item_id).order_by(PresetAttachment.position, PresetAttachment.id)
-        )
-    )
 
 
 def _attach_form(attached: list[PresetAttachment], submitted: bool = False) -> AttachForm:
@@ -197,7 +100,7 @@ def _attach_form(attached: list[PresetAttachment], submitted: bool = False) -> A
 
 
 def _item_page(kind: str, item: Product | Package, form: OptionForm | None = None, status: int = 200):
-    attached = _attachments(kind, item.id)
+    attached = services.attachments_of(kind, item.id)
     own = [option for option in services.options_for(kind, item.id) if option.preset_id is None]
     return (
         render_template(
@@ -239,7 +142,7 @@ def item_option_new(kinds: str, item_id: int) -> Any:
 def attach(kinds: str, item_id: int) -> Response:
     kind = kinds[:-1]
     item = services.get_item(kind, item_id)
-    form = _attach_form(_attachments(kind, item.id), submitted=True)
+    form = _attach_form(services.attachments_of(kind, item.id), submitted=True)
     if not form.validate_on_submit():
         flash("Choose a preset to attach.", "error")
         return redirect(_item_url(kind, item.id, "#presets"), code=303)
@@ -261,25 +164,18 @@ def detach(kinds: str, item_id: int, preset_id: int) -> Response:
 # --- one option (of a product, a package or a preset) --------------------------------------------
 
 
-def _owner_of(option: CustomizationOption) -> tuple[str, Any]:
-    if option.preset_id is not None:
-        return "preset", services.get_preset(option.preset_id)
-    kind = "product" if option.product_id is not None else "package"
-    return kind, services.get_item(kind, option.product_id or option.package_id)
-
-
 @bp.route("/options/<int:option_id>/edit", methods=["GET", "POST"])
 @staff_only
 def option_edit(option_id: int) -> Any:
     option = services.get_option(option_id)
-    owner_kind, owner = _owner_of(option)
+    owner_kind, owner = services.owner_of(option)
     form = option_form(option, submitted=request.method == "POST")
     done, _ = run_form(
         form, lambda: services.update_option(option, option_values(form, editing=True)), attach_option_errors
     )
     if done:
         return _done(f"Option “{option.name}” saved.", _owner_url(option) + "#options")
-    used_by = len(_preset_users(owner.id)) if owner_kind == "preset" else 0
+    used_by = len(services.preset_users(owner.id)) if owner_kind == "preset" else 0
     return render_template(
         "admin/customization/option_form.html",
         option=option,
@@ -303,21 +199,6 @@ def option_delete(option_id: int) -> Response:
 # --- presets -------------------------------------------------------------------------------------
 
 
-def _preset_users(preset_id: int) -> list[tuple[str, Product | Package]]:
-    """The products and packages (not deleted) that use the preset, by name."""
-    users: list[tuple[str, Product | Package]] = []
-    for kind, model in MODELS.items():
-        link = getattr(PresetAttachment, f"{kind}_id")
-        query = (
-            select(model)
-            .join(PresetAttachment, link == model.id)
-            .where(PresetAttachment.preset_id == preset_id, model.deleted_at.is_(None))
-            .order_by(func.lower(model.name), model.id)
-        )
-        users.extend((kind, item) for item in db.session.scalars(query))
-    return users
-
-
 def _preset_page(preset: CustomizationPreset, form: Any = None, new_option: OptionForm | None = None, status=200):
     return (
         render_template(
@@ -325,7 +206,7 @@ def _preset_page(preset: CustomizationPreset, form: Any = None, new_option: Opti
             preset=preset,
             form=form or preset_form(preset, submitted=False),
             new_option=new_option or option_form(None, submitted=False),
-            users=_preset_users(preset.id),
+            users=services.preset_users(preset.id),
         ),
         status,
     )

@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, literal, select, union_all
 
 from fantasize.catalog.models import Package, Product
+from fantasize.catalog.staff_reads import Page
 from fantasize.customization.models import CustomerUpload, CustomizationOption, CustomizationPreset, PresetAttachment
 from fantasize.customization.types import OPTION_TYPES, ConfigError, price_delta
+from fantasize.db import contains_pattern
 from fantasize.errors import Conflict, NotFound, ValidationFailed
 from fantasize.extensions import db
 
@@ -173,6 +175,115 @@ def detach_preset(preset: CustomizationPreset, kind: str, item_id: int) -> None:
         db.session.delete(row)
     db.session.flush()
     _invalidate()
+
+
+# --- staff reads (the customization admin pages) ----------------------------------------
+
+STAFF_PAGE_SIZE = 50
+STAFF_MODELS: dict[str, type[Product] | type[Package]] = {"product": Product, "package": Package}
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    kind: str
+    id: int
+    name: str
+    active: bool
+    own: int
+    presets: list[CustomizationPreset]
+
+    @property
+    def total(self) -> int:
+        return self.own + sum(len(preset.options) for preset in self.presets)
+
+
+def list_items_for_staff(search: str, kind: str, page: int) -> Page:
+    """Products and packages (not deleted) by name, with their own option counts and attached presets."""
+    parts = []
+    for name, model in STAFF_MODELS.items():
+        if kind not in ("", name):
+            continue
+        part = select(
+            literal(name).label("kind"), model.id.label("id"), model.name.label("name"), model.active.label("active")
+        ).where(model.deleted_at.is_(None))
+        if search:
+            part = part.where(model.name.ilike(contains_pattern(search), escape="\\"))
+        parts.append(part)
+    items = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    query = (
+        select(items.c.kind, items.c.id, items.c.name, items.c.active)
+        .order_by(func.lower(items.c.name), items.c.kind, items.c.id)
+        .offset((page - 1) * STAFF_PAGE_SIZE)
+        .limit(STAFF_PAGE_SIZE + 1)
+    )
+    found = list(db.session.execute(query))
+    has_next, found = len(found) > STAFF_PAGE_SIZE, found[:STAFF_PAGE_SIZE]
+    own: dict[tuple[str, int], int] = {}
+    presets: dict[tuple[str, int], list[CustomizationPreset]] = {}
+    for name in STAFF_MODELS:
+        ids = [row.id for row in found if row.kind == name]
+        if not ids:
+            continue
+        owner = getattr(CustomizationOption, f"{name}_id")
+        for item_id, count in db.session.execute(select(owner, func.count()).where(owner.in_(ids)).group_by(owner)):
+            own[(name, item_id)] = count
+        link = getattr(PresetAttachment, f"{name}_id")
+        attachments = db.session.scalars(
+            select(PresetAttachment).where(link.in_(ids)).order_by(PresetAttachment.position, PresetAttachment.id)
+        )
+        for attachment in attachments:
+            presets.setdefault((name, getattr(attachment, f"{name}_id")), []).append(attachment.preset)
+    rows = [
+        ItemRow(
+            row.kind,
+            row.id,
+            row.name,
+            bool(row.active),
+            own.get((row.kind, row.id), 0),
+            presets.get((row.kind, row.id), []),
+        )
+        for row in found
+    ]
+    return Page(rows, page, has_next)
+
+
+def list_presets_with_use() -> list[tuple[CustomizationPreset, int]]:
+    """Every preset by name, with how many products and packages use it."""
+    used = select(func.count()).where(PresetAttachment.preset_id == CustomizationPreset.id).scalar_subquery()
+    query = select(CustomizationPreset, used).order_by(func.lower(CustomizationPreset.name))
+    return [(preset, count) for preset, count in db.session.execute(query)]
+
+
+def attachments_of(kind: str, item_id: int) -> list[PresetAttachment]:
+    link = getattr(PresetAttachment, f"{kind}_id")
+    return list(
+        db.session.scalars(
+            select(PresetAttachment).where(link == item_id).order_by(PresetAttachment.position, PresetAttachment.id)
+        )
+    )
+
+
+def preset_users(preset_id: int) -> list[tuple[str, Product | Package]]:
+    """The products and packages (not deleted) that use the preset, by name."""
+    users: list[tuple[str, Product | Package]] = []
+    for kind, model in STAFF_MODELS.items():
+        link = getattr(PresetAttachment, f"{kind}_id")
+        query = (
+            select(model)
+            .join(PresetAttachment, link == model.id)
+            .where(PresetAttachment.preset_id == preset_id, model.deleted_at.is_(None))
+            .order_by(func.lower(model.name), model.id)
+        )
+        users.extend((kind, item) for item in db.session.scalars(query))
+    return users
+
+
+def owner_of(option: CustomizationOption) -> tuple[str, Product | Package | CustomizationPreset]:
+    """What the option belongs to: ``("preset" | "product" | "package", the owner)``."""
+    if option.preset_id is not None:
+        return "preset", get_preset(option.preset_id)
+    kind = "product" if option.product_id is not None else "package"
+    return kind, get_item(kind, option.product_id or option.package_id)
 
 
 def _invalidate() -> None:

@@ -10,7 +10,7 @@ from fantasize.api.envelope import ApiBlueprint
 from fantasize.api.pagination import decode_cursor, encode_cursor, set_pagination
 from fantasize.orders import cart, idempotency, services
 from fantasize.orders.checkout import CheckoutRequest, Gift
-from fantasize.orders.placing import checkout_once
+from fantasize.orders.placing import place_order
 from fantasize.orders.schemas import (
     AddToCartSchema,
     CancelSchema,
@@ -120,7 +120,7 @@ def checkout(body: dict):
     request runs is ``409``.
     """
     key = (request.headers.get("Idempotency-Key") or "").strip()[:120] or None
-    order, created = checkout_once(require_api_user(), _checkout_request(body), key, idempotency.fingerprint(body))
+    order, created = place_order(require_api_user(), _checkout_request(body), key, idempotency.fingerprint(body))
     # A replay answers exactly like the first request did, and says that it is one.
     return order, 201, ({} if created else {"Idempotent-Replayed": "true"})
 

@@ -1,4 +1,12 @@
-"""Checkout: turn the cart into an order in one transaction (prices, stock, payment, history)."""
+"""Checkout: turn the cart into an order in one transaction, in two steps (as Saleor's checkout does).
+
+- :func:`prepare_checkout` checks the cart, gift, address and payment method, takes the stock
+  and prices the order; it writes nothing else.
+- :func:`create_order` writes the order, its lines and history, empties the cart and
+  authorizes a card payment.
+
+:func:`fantasize.orders.placing.place_order` runs both, once per idempotency key.
+"""
 
 from __future__ import annotations
 
@@ -130,23 +138,29 @@ def _check_gift(gift: Gift | None) -> None:
         raise ValidationFailed("The gift details are not complete.", errors)
 
 
-def place_order(user: User, request: CheckoutRequest) -> Order:
-    """Create the order from the user's cart. Any failure leaves stock, cart and payments untouched."""
-    owner = CartOwner(user_id=user.id)
-    # One checkout per cart at a time: a second tab (or a retry with a new key) waits here,
-    # then finds the cart empty.
-    cart_id = db.session.scalar(select(Cart.id).where(Cart.user_id == user.id).with_for_update())
-    cart = view_cart(owner)
-    _check_cart(cart)
-    _check_gift(request.gift)
-    address = shipping_address(user, request)
+@dataclass(frozen=True)
+class PreparedCheckout:
+    """A checked and priced cart, ready to become an order."""
+
+    cart_id: int | None
+    cart: CartView
+    address: dict[str, Any]
+    subtotal: Decimal
+    wrap_fee: Decimal
+    total: Decimal
+    special: bool  # a line's customization needs a look from staff before the order is made
+
+
+def _check_payment(request: CheckoutRequest) -> None:
     if request.payment_method not in ("cod", "card"):
         raise ValidationFailed("Choose a payment method.", {"payment_method": ["Use cod or card."]})
     if request.payment_method == "card" and not request.payment_token:
         raise ValidationFailed("Pay with the card form first.", {"payment_token": ["Missing payment token."]})
 
-    demand = demand_of(cart)
-    shortages = stock.take(demand)
+
+def _take_stock(cart: CartView) -> None:
+    """Take the cart's stock, or refuse naming every short line (the check and the taking are one UPDATE per row)."""
+    shortages = stock.take(demand_of(cart))
     if shortages:
         raise OutOfStock(
             "Some items are no longer available in the quantity you asked for.",
@@ -164,26 +178,54 @@ def place_order(user: User, request: CheckoutRequest) -> Order:
             },
         )
 
-    gift = request.gift
+
+def prepare_checkout(user: User, request: CheckoutRequest) -> PreparedCheckout:
+    """Check the cart, gift, address and payment method, take the stock, and price the order.
+
+    Refuses with an error (nothing is kept: the caller's transaction rolls back) when anything
+    is off, including prices that changed since the shopper looked.
+    """
+    # One checkout per cart at a time: a second tab (or a retry with a new key) waits here,
+    # then finds the cart empty.
+    cart_id = db.session.scalar(select(Cart.id).where(Cart.user_id == user.id).with_for_update())
+    cart = view_cart(CartOwner(user_id=user.id))
+    _check_cart(cart)
+    _check_gift(request.gift)
+    address = shipping_address(user, request)
+    _check_payment(request)
+    _take_stock(cart)
     subtotal = sum((line.line_total for line in cart.lines), Decimal("0.00"))
     if request.expected_items_total is not None and request.expected_items_total != subtotal:
         raise PricesChanged(
             f"Prices changed since you looked: the items now cost {subtotal:.2f}. Please check and confirm again.",
             {"expected_items_total": [f"Now {subtotal:.2f}."]},
         )
-    wrap_fee = GIFT_WRAP_FEE if gift and gift.wrap else Decimal("0.00")
-    total = subtotal + wrap_fee
-    special = any(line.special for line in cart.lines)
+    wrap_fee = GIFT_WRAP_FEE if request.gift and request.gift.wrap else Decimal("0.00")
+    return PreparedCheckout(
+        cart_id=cart_id,
+        cart=cart,
+        address=address,
+        subtotal=subtotal,
+        wrap_fee=wrap_fee,
+        total=subtotal + wrap_fee,
+        special=any(line.special for line in cart.lines),
+    )
+
+
+def create_order(user: User, request: CheckoutRequest, prepared: PreparedCheckout) -> Order:
+    """Write the order, its lines and first history entry, empty the cart, then authorize a card payment."""
+    gift = request.gift
+    cart = prepared.cart
     order = Order(
         number=new_order_number(),
         user_id=user.id,
-        status=(OrderStatus.UNDER_REVIEW if special else OrderStatus.PLACED).value,
-        subtotal=subtotal,
-        wrap_fee=wrap_fee,
-        total=total,
+        status=(OrderStatus.UNDER_REVIEW if prepared.special else OrderStatus.PLACED).value,
+        subtotal=prepared.subtotal,
+        wrap_fee=prepared.wrap_fee,
+        total=prepared.total,
         payment_method=request.payment_method,
         payment_status=PaymentStatus.PENDING if request.payment_method == "cod" else PaymentStatus.AUTHORIZED,
-        shipping_address=address,
+        shipping_address=prepared.address,
         is_gift=gift is not None,
         gift_message=(gift.message or None) if gift else None,
         gift_recipient_name=(gift.recipient_name or None) if gift else None,
@@ -191,7 +233,7 @@ def place_order(user: User, request: CheckoutRequest) -> Order:
         gift_hide_prices=bool(gift and gift.hide_prices),
         gift_wrap=bool(gift and gift.wrap),
         anonymous=request.anonymous,
-        needs_review=special,
+        needs_review=prepared.special,
         customized=any(line.chosen for line in cart.lines),
     )
     for line in cart.lines:
@@ -210,10 +252,10 @@ def place_order(user: User, request: CheckoutRequest) -> Order:
     order.history.append(OrderEvent(actor_id=user.id, from_status=None, to_status=order.status, note="Order placed"))
 
     db.session.add(order)
-    db.session.execute(delete(CartItem).where(CartItem.cart_id == cart_id))
+    db.session.execute(delete(CartItem).where(CartItem.cart_id == prepared.cart_id))
     db.session.flush()  # constraint failures surface before any card is charged
     if request.payment_method == "card":
-        authorization = payments.gateway().authorize(total, order.currency, request.payment_token)
+        authorization = payments.gateway().authorize(prepared.total, order.currency, request.payment_token)
         # From here on, a rollback of this transaction (for any reason) voids the authorization.
         after_rollback(db.session(), lambda: payments.gateway().void(authorization.reference))
         order.payment_reference = authorization.reference

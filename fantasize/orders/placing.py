@@ -12,18 +12,21 @@ from fantasize.accounts.models import User
 from fantasize.db import after_rollback
 from fantasize.extensions import db
 from fantasize.orders import idempotency
-from fantasize.orders.checkout import CheckoutRequest, place_order
+from fantasize.orders.checkout import CheckoutRequest, create_order, prepare_checkout
 from fantasize.orders.models import Order
 
 
-def checkout_once(user: User, request: CheckoutRequest, key: str | None, body_hash: str) -> tuple[Order, bool]:
-    """The order, and whether it was created now (``False`` for a replayed key)."""
+def place_order(user: User, request: CheckoutRequest, key: str | None, body_hash: str) -> tuple[Order, bool]:
+    """Place the user's cart as an order, at most once per idempotency key.
+
+    Returns the order, and whether it was created now (``False`` for a replayed key).
+    """
     if key:
         claim = idempotency.claim(user.id, key, body_hash)
         if isinstance(claim, Order):
             return claim, False
         after_rollback(db.session(), lambda: idempotency.release(user.id, key))
-    order = place_order(user, request)
+    order = create_order(user, request, prepare_checkout(user, request))
     if key:
         idempotency.complete(user.id, key, order)
     return order, True

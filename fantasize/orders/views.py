@@ -32,7 +32,7 @@ from fantasize.orders.checkout import GIFT_WRAP_FEE, CheckoutRequest, Gift, OutO
 from fantasize.orders.forms import NEW_ADDRESS, CheckoutForm, address_choices, attach_checkout_errors
 from fantasize.orders.models import Order, OrderStatus
 from fantasize.orders.payments import PaymentDeclined
-from fantasize.orders.placing import checkout_once
+from fantasize.orders.placing import place_order
 from fantasize.web.transactions import settle_failure
 
 bp = Blueprint("order_pages", __name__)
@@ -91,12 +91,12 @@ def _decimal_or_none(raw: str | None) -> Decimal | None:
 
 
 def _place(user: User, checkout: CheckoutRequest, key: str | None) -> tuple[Order, bool]:
-    """``checkout_once``; a second click that arrives while the first is still running waits for its order."""
+    """``placing.place_order``; a second click that arrives while the first is still running waits for its order."""
     body_hash = idempotency.fingerprint(asdict(checkout))
     deadline = time.monotonic() + WAIT_FOR_FIRST_CLICK
     while True:
         try:
-            return checkout_once(user, checkout, key, body_hash)
+            return place_order(user, checkout, key, body_hash)
         except idempotency.StillRunning:
             if time.monotonic() > deadline:
                 raise

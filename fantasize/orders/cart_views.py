@@ -10,6 +10,7 @@ from flask_login import current_user, user_logged_in
 from werkzeug.exceptions import BadRequest
 
 from fantasize.catalog import reading
+from fantasize.catalog.item_page import render_item_page
 from fantasize.customization import uploads
 from fantasize.errors import AppError, ValidationFailed
 from fantasize.ids import parse_id
@@ -76,8 +77,6 @@ def add_to_cart() -> Response | tuple[str, int]:
 
 
 def _item_page_with_errors(kind: str, detail, error: AppError) -> str:
-    from fantasize.catalog.item_views import render_item_page
-
     field_errors = {key.removeprefix("customization."): messages for key, messages in (error.details or {}).items()}
     return render_item_page(kind, detail.card.slug, customization_errors=field_errors, error_message=error.message)
 

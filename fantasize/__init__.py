@@ -95,16 +95,16 @@ def register_blueprints(app: Flask) -> None:
 
     # Every <int:...> in a URL is an id: ASCII digits within the column range (else 404).
     app.url_map.converters["int"] = IdConverter
-    from fantasize.accounts.account_views import bp as account_pages
-    from fantasize.accounts.oauth_views import bp as oauth_pages
-    from fantasize.accounts.views import bp as auth_pages
+    from fantasize.accounts.views.auth import bp as auth_pages
+    from fantasize.accounts.views.my_account import bp as account_pages
+    from fantasize.accounts.views.oauth import bp as oauth_pages
     from fantasize.admin.catalog_views import bp as admin_catalog_pages
     from fantasize.admin.customization_views import bp as admin_customization_pages
     from fantasize.admin.order_views import bp as admin_order_pages
     from fantasize.admin.views import bp as admin_pages
     from fantasize.api import init_api
-    from fantasize.catalog.item_views import bp as catalog_item_pages
-    from fantasize.catalog.views import bp as catalog_pages
+    from fantasize.catalog.views.browse import bp as catalog_pages
+    from fantasize.catalog.views.items import bp as catalog_item_pages
     from fantasize.ops.health import bp as ops
     from fantasize.orders.cart_views import bp as order_pages
     from fantasize.orders.cart_views import init_cart

@@ -7,9 +7,10 @@ from sqlalchemy import delete, select
 from fantasize.catalog.cards import Card
 from fantasize.catalog.listing import build_cards, load_options
 from fantasize.catalog.models import Favorite, Package, Product
-from fantasize.db import newest_first_page, utcnow
+from fantasize.db import utcnow
 from fantasize.errors import NotFound
 from fantasize.extensions import db
+from fantasize.paging import newest_first_page
 
 
 def _column(kind: str):

@@ -9,9 +9,10 @@ from sqlalchemy.orm import joinedload
 from fantasize.catalog.cache import invalidate_catalog
 from fantasize.catalog.models import Package, Product, Review
 from fantasize.catalog.sanitize import plain_text
-from fantasize.db import newest_first_page
 from fantasize.errors import Conflict, NotFound, ValidationFailed
 from fantasize.extensions import db
+from fantasize.orders import purchases
+from fantasize.paging import newest_first_page
 
 MAX_COMMENT = 2000
 
@@ -22,9 +23,7 @@ def _owner_column(kind: str):
 
 def has_purchased(user_id: str, kind: str, item_id: int) -> bool:
     """Whether the user received the item; other reviews are shown as "not a verified purchase"."""
-    from fantasize.orders.services import has_bought
-
-    return has_bought(user_id, kind, item_id)
+    return purchases.has_bought(user_id, kind, item_id)
 
 
 def add_review(user_id: str, kind: str, item_id: int, rating: int, comment: str) -> Review:

@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 
 from fantasize import events
 from fantasize.accounts.models import User
-from fantasize.db import after_commit, newest_first_page
+from fantasize.db import after_commit
 from fantasize.errors import AppError, NotFound, PermissionDenied, ValidationFailed
 from fantasize.extensions import db
 from fantasize.orders import payments, state, stock
 from fantasize.orders.models import Order, OrderEvent, OrderStatus
+from fantasize.paging import newest_first_page
 
 
 class InvalidTransition(AppError):
@@ -175,20 +176,3 @@ def list_orders_for_staff(
     if filters.has_customization is not None:
         query = query.where(Order.customized.is_(filters.has_customization))
     return newest_first_page(query, Order, limit, after)
-
-
-BOUGHT_STATUSES = (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED)
-
-
-def has_bought(user_id: str, kind: str, item_id: int) -> bool:
-    """Whether the user received the item in an order that was not canceled, rejected or returned."""
-    from fantasize.orders.models import OrderLine
-
-    column = OrderLine.product_id if kind == "product" else OrderLine.package_id
-    query = (
-        select(OrderLine.id)
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.user_id == user_id, Order.status.in_([s.value for s in BOUGHT_STATUSES]), column == item_id)
-        .limit(1)
-    )
-    return db.session.scalar(query) is not None

@@ -6,7 +6,7 @@ from flask import Response, request
 from werkzeug.exceptions import BadRequest
 
 from fantasize.accounts import addresses as address_service
-from fantasize.accounts import services, tokens
+from fantasize.accounts import jobs, services, tokens
 from fantasize.accounts import users as users_service
 from fantasize.accounts.oauth import facebook_identity, verify_google_id_token
 from fantasize.accounts.permissions import login_required, permission_required
@@ -122,7 +122,7 @@ def mfa_disable(body: dict):
 @auth_bp.response(202, MessageSchema)
 def password_forgot(body: dict):
     """E-mail a reset link if the account exists; the answer is the same either way."""
-    services.request_password_reset(body["email"])
+    jobs.queue_password_reset(body["email"])
     return {"message": "If an account uses that address, a reset link is on its way."}
 
 

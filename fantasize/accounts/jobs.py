@@ -5,9 +5,20 @@ from __future__ import annotations
 from flask import render_template
 
 from fantasize.accounts import services
+from fantasize.db import after_commit
 from fantasize.extensions import db
+from fantasize.jobs import enqueue
 from fantasize.notifications.mail import send_email_now
 from fantasize.web.templating import external_url
+
+
+def queue_password_reset(email: str) -> None:
+    """Send a reset link from a worker once this transaction commits, if the account exists.
+
+    The request does the same work whether or not the account exists (nothing but an
+    enqueue), so neither its answer nor its timing tells them apart.
+    """
+    after_commit(db.session(), lambda: enqueue(send_password_reset, email.strip()))
 
 
 def send_password_reset(email: str) -> None:

@@ -15,10 +15,9 @@ from fantasize.accounts.passwords import hash_password, password_problems, verif
 from fantasize.accounts.permissions import ROLE_RANK
 from fantasize.accounts.secrets import new_token, token_hash
 from fantasize.audit import services as audit
-from fantasize.db import after_commit, utcnow
+from fantasize.db import utcnow
 from fantasize.errors import AppError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from fantasize.extensions import db
-from fantasize.jobs import enqueue
 from fantasize.media.images import AVATAR, clean_image
 from fantasize.media.storage import delete_after_commit, save_for_transaction
 
@@ -245,17 +244,6 @@ def change_password(user: User, current: str, new: str, sign_in: AuthSession | N
         sign_ins.mark_authenticated(sign_in)
     revoke_other_credentials(user, keep=sign_in)
     audit.record("auth.password_changed", actor_id=user.id, target=f"user:{user.id}", ip=ip)
-
-
-def request_password_reset(email: str) -> None:
-    """Send a reset link from a worker once this transaction commits, if the account exists.
-
-    The request does the same work whether or not the account exists (nothing but an
-    enqueue), so neither its answer nor its timing tells them apart.
-    """
-    from fantasize.accounts.jobs import send_password_reset
-
-    after_commit(db.session(), lambda: enqueue(send_password_reset, email.strip()))
 
 
 def create_password_reset(email: str) -> tuple[User, str] | None:

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask.wrappers import Response
 from flask_login import current_user, logout_user
 
-from fantasize.accounts import services, sign_ins
+from fantasize.accounts import jobs, services, sign_ins
 from fantasize.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, SecondFactorForm
 from fantasize.accounts.ratelimits import auth_rate_limited, by_pending_user, by_token, mark_failed_attempt
 from fantasize.accounts.session import RESET_TOKEN, await_second_factor, pending_sign_in, start_session
@@ -85,7 +85,7 @@ def logout() -> Response:
 @auth_rate_limited(count_only_failures=False)
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
-    ok, _ = run_form(form, lambda: services.request_password_reset(form.email.data))
+    ok, _ = run_form(form, lambda: jobs.queue_password_reset(form.email.data))
     if ok:
         flash("If an account uses that address, we have sent it a link to choose a new password.", "info")
         return redirect(url_for("accounts.login"), code=303)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, SessionTransaction, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -66,13 +66,22 @@ _HOOKS_KEY = "fantasize_after_commit"
 _UNDO_KEY = "fantasize_after_rollback"
 
 
+def _in_a_transaction(session: Session) -> None:
+    # Hooks belong to a transaction: begin one (no connection is taken yet) if none has started,
+    # so that a rollback with no SQL behind it still drops them.
+    if not session.in_transaction():
+        session.begin()
+
+
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
     """Run ``callback`` once ``session``'s current transaction commits; drop it on rollback."""
+    _in_a_transaction(session)
     session.info.setdefault(_HOOKS_KEY, []).append(callback)
 
 
 def after_rollback(session: Session, callback: Callable[[], None]) -> None:
     """Run ``callback`` if ``session``'s current transaction rolls back (undo a side effect made early, like a file)."""
+    _in_a_transaction(session)
     session.info.setdefault(_UNDO_KEY, []).append(callback)
 
 
@@ -82,7 +91,9 @@ def _run_after_commit(session: Session) -> None:
         callback()
 
 
-def _run_after_rollback(session: Session) -> None:
+def _run_after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    if previous_transaction.nested:
+        return  # a savepoint: the outer transaction may still commit
     session.info.pop(_HOOKS_KEY, None)
     for callback in session.info.pop(_UNDO_KEY, []):
         callback()
@@ -92,7 +103,8 @@ def install_session_hooks() -> None:
     """Attach the after-commit and after-rollback machinery to every SQLAlchemy session (idempotent)."""
     if not event.contains(Session, "after_commit", _run_after_commit):
         event.listen(Session, "after_commit", _run_after_commit)
-        event.listen(Session, "after_rollback", _run_after_rollback)
+        # "soft" rollbacks too: a transaction that never reached the database still drops its hooks.
+        event.listen(Session, "after_soft_rollback", _run_after_rollback)
 
 
 def enforce_sqlite_foreign_keys(engine: object) -> None:

@@ -8,6 +8,7 @@ from fantasize.accounts.permissions import current_principal, login_required, pe
 from fantasize.api.auth import require_api_user
 from fantasize.api.envelope import ApiBlueprint
 from fantasize.api.pagination import decode_cursor, encode_cursor, set_pagination
+from fantasize.catalog import sellables
 from fantasize.orders import cart, idempotency, services
 from fantasize.orders.checkout import CheckoutRequest, Gift
 from fantasize.orders.placing import place_order
@@ -44,7 +45,7 @@ def get_cart():
 @bp.response(201, CartSchema)
 def add_item(body: dict):
     """Add a product or package with its customization (validated: each bad choice is a field error)."""
-    kind = "product" if body.get("product_id") else "package"
+    kind = sellables.kind_named_in(body)
     cart.add_item(_owner(), kind, body[f"{kind}_id"], body["quantity"], body["customization"])
     return cart.view_cart(_owner())
 

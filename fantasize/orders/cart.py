@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from fantasize.catalog import sellables
 from fantasize.catalog.cards import Card
 from fantasize.catalog.listing import build_cards, load_options
 from fantasize.catalog.models import Package, Product
@@ -52,7 +53,7 @@ def _check_quantity(quantity: Any) -> int:
     return quantity
 
 
-SELLABLE_KINDS = {"product": Product, "package": Package}
+SELLABLE_KINDS = {kind: entry.model for kind, entry in sellables.SELLABLES.items()}
 
 
 def _sellable(kind: str, item_id: int) -> Product | Package:
@@ -169,7 +170,7 @@ def _cards(kind: str, ids: list[int]) -> tuple[dict[int, Card], set[int]]:
     """Cards for the cart's items, and the ids of those no longer for sale (inactive or deleted)."""
     if not ids:
         return {}, set()
-    model = Product if kind == "product" else Package
+    model = sellables.model_of(kind)
     rows = list(db.session.scalars(select(model).where(model.id.in_(ids)).options(*load_options(kind))).unique())
     gone = {row.id for row in rows if not row.active or row.deleted_at is not None}
     return {card.id: card for card in build_cards(kind, rows)}, gone

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import secrets
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -104,16 +103,10 @@ def shipping_address(user: User, request: CheckoutRequest) -> dict[str, Any]:
 
 
 def demand_of(cart: CartView) -> stock.Demand:
-    products: Counter = Counter()
-    packages: Counter = Counter()
-    for line in cart.lines:
-        if line.kind == "product":
-            products[line.card.id] += line.quantity
-        else:
-            packages[line.card.id] += line.quantity
-            for item in line.card.items:
-                products[item.product_id] += item.quantity * line.quantity
-    return stock.Demand(products, packages)
+    return stock.demand_of(
+        stock.Need(line.kind, line.card.id, line.quantity, tuple((i.product_id, i.quantity) for i in line.card.items))
+        for line in cart.lines
+    )
 
 
 def _check_cart(cart: CartView) -> None:

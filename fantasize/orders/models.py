@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from fantasize.catalog import sellables
 from fantasize.db import UTCDateTime, new_uuid, utcnow
 from fantasize.extensions import db
 
@@ -51,11 +52,11 @@ class CartItem(db.Model):
 
     @property
     def kind(self) -> str:
-        return "product" if self.product_id is not None else "package"
+        return sellables.kind_of(self)
 
     @property
     def item_id(self) -> int:
-        return self.product_id if self.product_id is not None else self.package_id
+        return getattr(self, sellables.sellable(self.kind).owner_column)
 
 
 class OrderStatus(enum.StrEnum):
@@ -151,7 +152,11 @@ class OrderLine(db.Model):
 
     @property
     def kind(self) -> str:
-        return "product" if self.product_id is not None else "package"
+        return sellables.kind_of(self)
+
+    @property
+    def item_id(self) -> int:
+        return getattr(self, sellables.sellable(self.kind).owner_column)
 
 
 class OrderEvent(db.Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from fantasize.catalog import sellables
 from fantasize.extensions import db
 from fantasize.orders.models import Order, OrderLine, OrderStatus
 
@@ -16,7 +17,7 @@ BOUGHT_STATUSES = (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPL
 
 def has_bought(user_id: str, kind: str, item_id: int) -> bool:
     """Whether the user received the item in an order that was not canceled, rejected or returned."""
-    column = OrderLine.product_id if kind == "product" else OrderLine.package_id
+    column = sellables.owner(OrderLine, kind)
     query = (
         select(OrderLine.id)
         .join(Order, Order.id == OrderLine.order_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,16 +40,15 @@ def get_order_for(user: User, order_id: str, *, lock: bool = False, manager: boo
 
 
 def _demand(order: Order) -> stock.Demand:
-    products: Counter = Counter()
-    packages: Counter = Counter()
-    for line in order.lines:
-        if line.product_id is not None:
-            products[line.product_id] += line.quantity
-        else:
-            packages[line.package_id] += line.quantity
-            for component in line.components:
-                products[component["product_id"]] += component["quantity"] * line.quantity
-    return stock.Demand(products, packages)
+    return stock.demand_of(
+        stock.Need(
+            line.kind,
+            line.item_id,
+            line.quantity,
+            tuple((c["product_id"], c["quantity"]) for c in line.components),
+        )
+        for line in order.lines
+    )
 
 
 def change_status(order: Order, target: str, actor: User, note: str | None = None, *, as_staff: bool) -> Order:

@@ -13,6 +13,7 @@ catalogue), and listings filtered on "in stock" too when an item sells out or co
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -26,6 +27,27 @@ from fantasize.extensions import db
 class Demand:
     products: Counter  # product id → units
     packages: Counter  # package id → units
+
+
+@dataclass(frozen=True)
+class Need:
+    """One line's call on stock: ``quantity`` of an item, and per unit the products a package holds."""
+
+    kind: str
+    item_id: int
+    quantity: int
+    components: tuple[tuple[int, int], ...] = ()  # (product id, units per package)
+
+
+def demand_of(lines: Iterable[Need]) -> Demand:
+    """Sum the lines' demand per product and package (a package also draws on its products' stock)."""
+    products: Counter = Counter()
+    packages: Counter = Counter()
+    for line in lines:
+        (products if line.kind == "product" else packages)[line.item_id] += line.quantity
+        for product_id, units in line.components:
+            products[product_id] += units * line.quantity
+    return Demand(products, packages)
 
 
 @dataclass(frozen=True)
@@ -61,7 +83,7 @@ def take(demand: Demand) -> list[Shortage]:
     shortages = []
     for model, item_id, wanted in short:
         name, stock = db.session.execute(select(model.name, model.stock).where(model.id == item_id)).one()
-        shortages.append(Shortage("product" if model is Product else "package", item_id, name, wanted, stock))
+        shortages.append(Shortage(model.kind, item_id, name, wanted, stock))
     if not shortages:
         _note_availability_changes(moves)
     return shortages
@@ -89,7 +111,7 @@ def _note_availability_changes(moves: list[tuple[type, int, int, int]]) -> None:
     ``moves`` are ``(model, id, stock before, stock after)``. An item flips at 0; a package
     also flips when one of its products crosses the quantity the package needs of it.
     """
-    stock_changed([("product" if model is Product else "package", item_id) for model, item_id, _, _ in moves])
+    stock_changed([(model.kind, item_id) for model, item_id, _, _ in moves])
     if any(min(before, after) == 0 for _, _, before, after in moves):
         invalidate_in_stock_listings()
         return

@@ -1,0 +1,59 @@
+"""What the shop sells: products and packages (gift boxes), one entry per kind.
+
+Code that treats both kinds alike asks this registry for the model, the column that points
+at the item from another table (order lines, cart lines, reviews, favorites, media…) and the
+word shoppers read, instead of switching on ``"product" if … else "package"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fantasize.catalog.models import Package, Product
+
+
+@dataclass(frozen=True)
+class Sellable:
+    kind: str
+    model: type
+    owner_column: str  # the foreign key naming this kind in other tables ("product_id", "package_id")
+    label: str
+
+
+SELLABLES: dict[str, Sellable] = {
+    entry.kind: entry
+    for entry in (
+        Sellable("product", Product, "product_id", "product"),
+        Sellable("package", Package, "package_id", "gift box"),
+    )
+}
+KINDS = tuple(SELLABLES)
+
+
+def sellable(kind: str) -> Sellable:
+    return SELLABLES[kind]
+
+
+def model_of(kind: str) -> type:
+    return SELLABLES[kind].model
+
+
+def owner(table: type, kind: str) -> Any:
+    """The column of ``table`` (an order line, a review…) that points at an item of ``kind``."""
+    return getattr(table, SELLABLES[kind].owner_column)
+
+
+def kind_of(row: Any) -> str:
+    """The kind of a row that points at one item (``product_id`` or ``package_id`` set), or of an item itself."""
+    if isinstance(row, Product | Package):
+        return row.kind
+    return next(
+        (kind for kind, entry in SELLABLES.items() if getattr(row, entry.owner_column, None) is not None), "package"
+    )
+
+
+def kind_named_in(body: Mapping[str, Any]) -> str:
+    """The kind a request body names with ``product_id`` or ``package_id`` (``package`` when not a product)."""
+    return next((kind for kind, entry in SELLABLES.items() if body.get(entry.owner_column)), "package")

@@ -50,7 +50,7 @@ class IdConverter(IntegerConverter):
     outside the range does not match the route, so it is a 404 like any unknown id.
     """
 
-    regex = r"[0-9]+"
+    regex = r"[1-9][0-9]{0,9}"  # at most ten digits, no leading zero: longer values match no route at all
 
     def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = 1, max: int | None = MAX_ID) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max)

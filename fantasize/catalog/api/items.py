@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from flask import Response, request
 from werkzeug.exceptions import BadRequest
 
@@ -49,49 +53,107 @@ def items_page(kind: str, query: dict, filters: listing.Filters | None = None) -
     return page.items
 
 
-# --- products ----------------------------------------------------------------------------
+# --- products and packages ------------------------------------------------------------------
 
 
-@products_bp.get("")
-@products_bp.arguments(CatalogQuerySchema, location="query")
-@products_bp.response(200, CardSchema(many=True))
-def list_products(query: dict):
-    """List active products with filters, sorts and cursor pagination."""
-    return items_page("product", query)
+@dataclass(frozen=True)
+class SellableEndpoints:
+    """What differs between the product and the package endpoints; the routes are the same."""
+
+    blueprint: ApiBlueprint
+    kind: str
+    card_schema: type
+    input_schema: type
+    create: Callable[[dict], Any]
+    update: Callable[[Any, dict], Any]
+    delete: Callable[[Any], None]
+    get_for_staff: Callable[[int], Any]
+    list_doc: str
 
 
-@products_bp.get("/<product_id>")
-@products_bp.doc(parameters=[id_or_slug_parameter("product_id", "product")])
-@products_bp.response(200, DetailSchema)
-def get_product(product_id: str):
-    """A product by id or slug."""
-    return reading.get_detail("product", product_id)
+def register_sellable_endpoints(spec: SellableEndpoints) -> None:
+    bp, kind = spec.blueprint, spec.kind
+    id_name = f"{kind}_id"
+
+    @bp.get("", endpoint=f"list_{kind}s")
+    @bp.doc(summary=spec.list_doc)
+    @bp.arguments(CatalogQuerySchema, location="query")
+    @bp.response(200, spec.card_schema(many=True))
+    def list_items(query: dict):
+        return items_page(kind, query)
+
+    @bp.get(f"/<{id_name}>", endpoint=f"get_{kind}")
+    @bp.doc(parameters=[id_or_slug_parameter(id_name, kind)], summary=f"A {kind} by id or slug.")
+    @bp.response(200, DetailSchema)
+    def get_item(**path: str):
+        return reading.get_detail(kind, path[id_name])
+
+    @bp.post("", endpoint=f"create_{kind}")
+    @permission_required("catalog.write")
+    @bp.arguments(spec.input_schema)
+    @bp.response(201, DetailSchema)
+    def create_item(body: dict):
+        return reading.get_staff_detail(kind, spec.create(body).id)
+
+    @bp.patch(f"/<int:{id_name}>", endpoint=f"update_{kind}")
+    @permission_required("catalog.write")
+    @bp.arguments(partial_schema(spec.input_schema))
+    @bp.response(200, DetailSchema)
+    def update_item(body: dict, **path: int):
+        spec.update(spec.get_for_staff(path[id_name]), body)
+        return reading.get_staff_detail(kind, path[id_name])
+
+    @bp.delete(f"/<int:{id_name}>", endpoint=f"delete_{kind}")
+    @permission_required("catalog.write")
+    @bp.response(204)
+    def delete_item(**path: int):
+        spec.delete(spec.get_for_staff(path[id_name]))
+        return Response(status=204)
+
+    @bp.post(f"/<int:{id_name}>/reviews", endpoint=f"review_{kind}")
+    @login_required
+    @bp.arguments(ReviewSchema)
+    @bp.response(201, ReviewSchema)
+    def review_item(body: dict, **path: int):
+        return reviews.add_review(require_api_user().id, kind, path[id_name], body["rating"], body["comment"])
 
 
-@products_bp.post("")
-@permission_required("catalog.write")
-@products_bp.arguments(ProductInputSchema)
-@products_bp.response(201, DetailSchema)
-def create_product(body: dict):
-    product = services.create_product(body)
-    return reading.get_staff_detail("product", product.id)
+# Before the shared routes, so that GET is tried first on /products/<id>/reviews.
+@products_bp.get("/<int:product_id>/reviews")
+@products_bp.arguments(ListQuerySchema, location="query")
+@products_bp.response(200, ReviewSchema(many=True))
+def list_product_reviews(query: dict, product_id: int):
+    rows, next_key = reviews.list_reviews("product", product_id, query["limit"], decode_cursor(query["cursor"]))
+    set_pagination(query["limit"], encode_cursor(next_key) if next_key else None)
+    return rows
 
 
-@products_bp.patch("/<int:product_id>")
-@permission_required("catalog.write")
-@products_bp.arguments(partial_schema(ProductInputSchema))
-@products_bp.response(200, DetailSchema)
-def update_product(body: dict, product_id: int):
-    services.update_product(services.get_product_for_staff(product_id), body)
-    return reading.get_staff_detail("product", product_id)
-
-
-@products_bp.delete("/<int:product_id>")
-@permission_required("catalog.write")
-@products_bp.response(204)
-def delete_product(product_id: int):
-    services.delete_product(services.get_product_for_staff(product_id))
-    return Response(status=204)
+register_sellable_endpoints(
+    SellableEndpoints(
+        products_bp,
+        "product",
+        CardSchema,
+        ProductInputSchema,
+        services.create_product,
+        services.update_product,
+        services.delete_product,
+        services.get_product_for_staff,
+        "List active products with filters, sorts and cursor pagination.",
+    )
+)
+register_sellable_endpoints(
+    SellableEndpoints(
+        packages_bp,
+        "package",
+        PackageCardSchema,
+        PackageInputSchema,
+        services.create_package,
+        services.update_package,
+        services.delete_package,
+        services.get_package_for_staff,
+        "List gift packages; ``available`` is capped by the stock of the products inside.",
+    )
+)
 
 
 @products_bp.post("/<int:product_id>/media")
@@ -112,73 +174,3 @@ def upload_product_media(product_id: int):
         raise error
     product = services.get_product_for_staff(product_id)
     return media_service.add_media(product, upload.read(), request.form.get("alt_text", ""))
-
-
-@products_bp.get("/<int:product_id>/reviews")
-@products_bp.arguments(ListQuerySchema, location="query")
-@products_bp.response(200, ReviewSchema(many=True))
-def list_product_reviews(query: dict, product_id: int):
-    rows, next_key = reviews.list_reviews("product", product_id, query["limit"], decode_cursor(query["cursor"]))
-    set_pagination(query["limit"], encode_cursor(next_key) if next_key else None)
-    return rows
-
-
-@products_bp.post("/<int:product_id>/reviews")
-@login_required
-@products_bp.arguments(ReviewSchema)
-@products_bp.response(201, ReviewSchema)
-def review_product(body: dict, product_id: int):
-    return reviews.add_review(require_api_user().id, "product", product_id, body["rating"], body["comment"])
-
-
-# --- packages ----------------------------------------------------------------------------
-
-
-@packages_bp.get("")
-@packages_bp.arguments(CatalogQuerySchema, location="query")
-@packages_bp.response(200, PackageCardSchema(many=True))
-def list_packages(query: dict):
-    """List gift packages; ``available`` is capped by the stock of the products inside."""
-    return items_page("package", query)
-
-
-@packages_bp.get("/<package_id>")
-@packages_bp.doc(parameters=[id_or_slug_parameter("package_id", "package")])
-@packages_bp.response(200, DetailSchema)
-def get_package(package_id: str):
-    """A package by id or slug."""
-    return reading.get_detail("package", package_id)
-
-
-@packages_bp.post("")
-@permission_required("catalog.write")
-@packages_bp.arguments(PackageInputSchema)
-@packages_bp.response(201, DetailSchema)
-def create_package(body: dict):
-    package = services.create_package(body)
-    return reading.get_staff_detail("package", package.id)
-
-
-@packages_bp.patch("/<int:package_id>")
-@permission_required("catalog.write")
-@packages_bp.arguments(partial_schema(PackageInputSchema))
-@packages_bp.response(200, DetailSchema)
-def update_package(body: dict, package_id: int):
-    services.update_package(services.get_package_for_staff(package_id), body)
-    return reading.get_staff_detail("package", package_id)
-
-
-@packages_bp.delete("/<int:package_id>")
-@permission_required("catalog.write")
-@packages_bp.response(204)
-def delete_package(package_id: int):
-    services.delete_package(services.get_package_for_staff(package_id))
-    return Response(status=204)
-
-
-@packages_bp.post("/<int:package_id>/reviews")
-@login_required
-@packages_bp.arguments(ReviewSchema)
-@packages_bp.response(201, ReviewSchema)
-def review_package(body: dict, package_id: int):
-    return reviews.add_review(require_api_user().id, "package", package_id, body["rating"], body["comment"])

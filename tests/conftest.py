@@ -29,6 +29,7 @@ from fantasize.extensions import cache, db, limiter
 from tests.factories import UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+pytest_plugins = ["tests.support.gifts"]  # the customizable mug, for customization, cart and order tests
 
 
 class IsolatedClient(FlaskClient):

@@ -5,8 +5,8 @@ import io
 from PIL import Image
 
 from tests.accounts.helpers import api_login, bearer
-from tests.customization.conftest import image_bytes
 from tests.factories import UserFactory
+from tests.support.gifts import image_bytes
 
 
 def _preview(client, mug, customization, fmt="png", headers=None):
@@ -100,36 +100,6 @@ def test_uploads_are_checked_by_content_and_rate_limited(client, app, monkeypatc
         for _ in range(3)
     ]
     assert statuses[-1] == 429
-
-
-def test_the_cart_page_updates_quantities_over_htmx(client, mug):
-    colour = mug["colour"].id
-    client.post(
-        "/cart/add", data={"kind": "product", "item_id": mug["product"].id, "quantity": "1", f"c.{colour}": "white"}
-    )
-    page = client.get("/cart").get_data(as_text=True)
-    line_id = page.split('action="/cart/lines/')[1].split('"')[0]
-    fragment = client.post(f"/cart/lines/{line_id}", data={"quantity": "3"}, headers={"HX-Request": "true"})
-    html = fragment.get_data(as_text=True)
-    assert html.lstrip().startswith('<div id="cart"')
-    assert "€45.00" in html
-    removed = client.post(f"/cart/lines/{line_id}", data={"remove": "1"}, headers={"HX-Request": "true"})
-    assert "Your cart is empty" in removed.get_data(as_text=True)
-
-
-def test_the_cart_warns_when_stock_is_below_the_quantity(client, mug):
-    from fantasize.extensions import db
-
-    colour = mug["colour"].id
-    client.post(
-        "/cart/add", data={"kind": "product", "item_id": mug["product"].id, "quantity": "5", f"c.{colour}": "white"}
-    )
-    mug["product"].stock = 2
-    db.session.commit()
-    from fantasize.extensions import cache
-
-    cache.clear()
-    assert "Only 2 left" in client.get("/cart").get_data(as_text=True)
 
 
 def test_an_upload_whose_request_fails_leaves_no_file_or_row(app):

@@ -9,8 +9,8 @@ import pytest
 from fantasize.customization import services
 from fantasize.extensions import db
 from tests.accounts.helpers import api_login, bearer
-from tests.customization.conftest import image_bytes
 from tests.factories import UserFactory
+from tests.support.gifts import image_bytes
 
 
 @pytest.fixture
@@ -120,18 +120,6 @@ def test_someone_elses_upload_token_cannot_be_used(client, mug, shopper):
     assert response.status_code == 422
 
 
-def test_identical_lines_add_up_and_different_engravings_stay_apart(client, mug, shopper):
-    _, auth = shopper
-    colour, engraving = str(mug["colour"].id), str(mug["engraving"].id)
-    _add(client, auth, mug, {colour: "white", engraving: "Ada"})
-    _add(client, auth, mug, {colour: "white", engraving: "Ada"})
-    cart = _add(client, auth, mug, {colour: "white", engraving: "Grace"}).get_json()["data"]
-    assert [(line["quantity"], line["customization"][engraving]) for line in cart["items"]] == [
-        (2, "Ada"),
-        (1, "Grace"),
-    ]
-
-
 def test_editing_a_preset_changes_every_item_that_uses_it(client, mug):
     services.update_option(mug["engraving"], {"max_length": 30})
     db.session.commit()
@@ -175,39 +163,6 @@ def test_the_html_form_shows_option_errors_next_to_the_options(client, mug, logi
     assert "Too long" in html
     assert f'id="help-{engraving}" class="field-error"' in html
     assert 'value="' + "x" * 20 + '"' in html  # what the shopper typed is kept
-
-
-def test_the_html_form_adds_a_customized_line_to_a_guest_cart(client, mug):
-    colour, engraving = mug["colour"].id, mug["engraving"].id
-    response = client.post(
-        "/cart/add",
-        data={
-            "kind": "product",
-            "item_id": mug["product"].id,
-            "quantity": "1",
-            f"c.{colour}": "black",
-            f"c.{engraving}": "Hi Mum",
-        },
-    )
-    assert response.status_code == 303
-    html = client.get("/cart").get_data(as_text=True)
-    assert "Custom Mug" in html
-    assert "Hi Mum" in html
-    assert "€22.00" in html
-
-
-def test_a_guest_cart_joins_the_account_on_sign_in(client, mug):
-    from tests.factories import DEFAULT_PASSWORD
-
-    colour = mug["colour"].id
-    client.post(
-        "/cart/add", data={"kind": "product", "item_id": mug["product"].id, "quantity": "2", f"c.{colour}": "white"}
-    )
-    user = UserFactory()
-    client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
-    auth = bearer(api_login(client, user.email)["access_token"])
-    cart = client.get("/api/v2/cart", headers=auth).get_json()["data"]
-    assert [(line["name"], line["quantity"]) for line in cart["items"]] == [("Custom Mug", 2)]
 
 
 def test_editing_a_preset_does_not_change_an_existing_orders_snapshot(client, mug, shopper):

@@ -12,8 +12,8 @@ from fantasize.extensions import db
 from fantasize.media.storage import storage
 from fantasize.notifications.mail import queue_email
 from fantasize.web.transactions import end_unit_of_work, keep_changes
-from tests.customization.conftest import image_bytes
 from tests.factories import UserFactory
+from tests.support.gifts import image_bytes
 
 
 def _work_of_a_request(user) -> Path:

@@ -1,4 +1,4 @@
-"""Fixtures: a customizable mug with a colour, an engraving preset and a photo option."""
+"""A customizable mug (a colour, an engraving preset, a photo option) and test pictures, for any test package."""
 
 import io
 

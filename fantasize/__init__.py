@@ -98,10 +98,10 @@ def register_blueprints(app: Flask) -> None:
     from fantasize.accounts.views.auth import bp as auth_pages
     from fantasize.accounts.views.my_account import bp as account_pages
     from fantasize.accounts.views.oauth import bp as oauth_pages
-    from fantasize.admin.catalog_views import bp as admin_catalog_pages
-    from fantasize.admin.customization_views import bp as admin_customization_pages
-    from fantasize.admin.order_views import bp as admin_order_pages
-    from fantasize.admin.views import bp as admin_pages
+    from fantasize.admin.views.catalog import bp as admin_catalog_pages
+    from fantasize.admin.views.customization import bp as admin_customization_pages
+    from fantasize.admin.views.dashboard import bp as admin_pages
+    from fantasize.admin.views.orders import bp as admin_order_pages
     from fantasize.api import init_api
     from fantasize.catalog.views.browse import bp as catalog_pages
     from fantasize.catalog.views.items import bp as catalog_item_pages

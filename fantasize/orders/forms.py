@@ -1,4 +1,4 @@
-"""Checkout and staff order forms (shape only; the rules live in ``checkout`` and ``services``).
+"""The checkout form (shape only; the rules live in ``checkout``).
 
 Field names follow the services' error keys: ``address.city`` is ``form.address.city`` and
 ``gift.recipient_address.city`` is ``form.gift.recipient_address.city`` (nested ``FormField``s), so
@@ -12,7 +12,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     Form,
     FormField,
@@ -27,8 +26,6 @@ from wtforms.validators import Email, Length, Optional
 
 from fantasize.accounts.forms import COUNTRIES, choices
 from fantasize.errors import AppError
-from fantasize.orders.models import OrderStatus
-from fantasize.orders.state import LABELS
 
 NEW_ADDRESS = "new"
 PAYMENT_METHODS = choices(("cod", "Cash on delivery"), ("card", "Card (test mode)"))
@@ -122,39 +119,3 @@ def attach_checkout_errors(form: CheckoutForm, error: AppError) -> dict[str, lis
 
 
 # --- staff ----------------------------------------------------------------------------------
-
-STATUS_FILTER = [SelectChoice("", "Any status")] + [SelectChoice(s.value, LABELS[s]) for s in OrderStatus]
-CUSTOMIZATION_FILTER = choices(("", "Any"), ("yes", "Personalised"), ("no", "Not personalised"))
-
-
-class OrderFilterForm(FlaskForm):
-    """The staff order list's GET filters (no CSRF: it changes nothing)."""
-
-    class Meta:
-        csrf = False
-
-    status = SelectField("Status", choices=STATUS_FILTER, validators=[Optional()])
-    customer = StringField("Customer e-mail", validators=[Optional(), Length(max=254)])
-    date_from = DateField("Placed from", validators=[Optional()])
-    date_to = DateField("Placed until", validators=[Optional()])
-    customized = SelectField("Personalisation", choices=CUSTOMIZATION_FILTER, validators=[Optional()])
-
-
-class StatusForm(FlaskForm):
-    status = HiddenField()
-    note = TextAreaField(
-        "Note (optional)",
-        validators=[Optional(), Length(max=500)],
-        render_kw={"rows": 2, "maxlength": 500},
-        description="Shown to the shopper in the order's history.",
-    )
-
-
-class ReviewForm(FlaskForm):
-    decision = HiddenField()
-    reason = TextAreaField(
-        "Reason (required to reject)",
-        validators=[Optional(), Length(max=500)],
-        render_kw={"rows": 2, "maxlength": 500},
-        description="The shopper sees it in the order's history.",
-    )

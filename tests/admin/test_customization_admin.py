@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import func, select
 
-from fantasize.admin.customization_forms import CHOICE_ROWS
+from fantasize.admin.forms.customization import CHOICE_ROWS
 from fantasize.customization import services
 from fantasize.customization.models import CustomizationOption, CustomizationPreset, PresetAttachment
 from fantasize.extensions import db

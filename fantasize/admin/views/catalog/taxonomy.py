@@ -7,9 +7,9 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.wrappers import Response
 
-from fantasize.admin.catalog_blueprint import bp, done, staff_only
-from fantasize.admin.catalog_choices import parent_choices
-from fantasize.admin.catalog_forms import CategoryForm, NamedForm
+from fantasize.admin.forms.catalog import CategoryForm, NamedForm
+from fantasize.admin.forms.choices import parent_choices
+from fantasize.admin.views.catalog.blueprint import bp, done, staff_only
 from fantasize.catalog import taxonomy
 from fantasize.catalog.models import Brand, Category, Material
 from fantasize.catalog.staff_reads import items_per_category, named_lists, staff_category_tree, usage_counts

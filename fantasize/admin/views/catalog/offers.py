@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import render_template, request
 
-from fantasize.admin.catalog_blueprint import bp, done, staff_only
-from fantasize.admin.catalog_choices import sellable_choices
-from fantasize.admin.catalog_forms import OfferForm
+from fantasize.admin.forms.catalog import OfferForm
+from fantasize.admin.forms.choices import sellable_choices
+from fantasize.admin.views.catalog.blueprint import bp, done, staff_only
 from fantasize.catalog import offers
 from fantasize.catalog.models import Offer, Package, Product
 from fantasize.catalog.offers import get_offer_for_staff

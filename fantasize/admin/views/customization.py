@@ -19,7 +19,7 @@ from flask.wrappers import Response
 from wtforms import SelectChoice
 
 from fantasize.accounts.permissions import permission_required
-from fantasize.admin.customization_forms import (
+from fantasize.admin.forms.customization import (
     AttachForm,
     OptionForm,
     attach_option_errors,

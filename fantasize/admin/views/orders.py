@@ -23,12 +23,12 @@ from flask_login import current_user
 
 from fantasize.accounts.models import User
 from fantasize.accounts.permissions import permission_required
+from fantasize.admin.forms.orders import OrderFilterForm, ReviewForm, StatusForm
 from fantasize.api.pagination import decode_cursor, encode_cursor
 from fantasize.customization import uploads
 from fantasize.errors import AppError, NotFound, ValidationFailed
 from fantasize.media.storage import storage
 from fantasize.orders import services, state
-from fantasize.orders.forms import OrderFilterForm, ReviewForm, StatusForm
 from fantasize.orders.models import Order, OrderStatus
 from fantasize.web.transactions import settle_failure
 

@@ -12,10 +12,10 @@ from typing import Any
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask.wrappers import Response
 
-from fantasize.admin.catalog_blueprint import bp, done, staff_only
-from fantasize.admin.catalog_choices import page_number, subcategory_choices
-from fantasize.admin.catalog_forms import MAX_INT, MediaForm
-from fantasize.admin.catalog_sellables import edit_page, edit_url, get_sellable, product_form, sellable_values
+from fantasize.admin.forms.catalog import MAX_INT, MediaForm
+from fantasize.admin.forms.choices import page_number, subcategory_choices
+from fantasize.admin.views.catalog.blueprint import bp, done, staff_only
+from fantasize.admin.views.catalog.sellables import edit_page, edit_url, get_sellable, product_form, sellable_values
 from fantasize.catalog import media_service
 from fantasize.catalog import services as catalog
 from fantasize.catalog.models import Product

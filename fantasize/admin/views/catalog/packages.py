@@ -9,10 +9,10 @@ from typing import Any
 
 from flask import render_template, request
 
-from fantasize.admin.catalog_blueprint import bp, done, staff_only
-from fantasize.admin.catalog_choices import page_number, subcategory_choices
-from fantasize.admin.catalog_forms import PackageForm
-from fantasize.admin.catalog_sellables import edit_page, package_form, sellable_values
+from fantasize.admin.forms.catalog import PackageForm
+from fantasize.admin.forms.choices import page_number, subcategory_choices
+from fantasize.admin.views.catalog.blueprint import bp, done, staff_only
+from fantasize.admin.views.catalog.sellables import edit_page, package_form, sellable_values
 from fantasize.catalog import services as catalog
 from fantasize.catalog.models import Package
 from fantasize.catalog.staff_reads import item_counts, list_sellables, material_ids_of

@@ -12,8 +12,8 @@ from typing import Any
 from flask import render_template, url_for
 from wtforms import SelectChoice
 
-from fantasize.admin.catalog_choices import named_choices, sellable_choices, subcategory_choices
-from fantasize.admin.catalog_forms import ITEM_ROWS, MediaForm, PackageForm, ProductForm
+from fantasize.admin.forms.catalog import ITEM_ROWS, MediaForm, PackageForm, ProductForm
+from fantasize.admin.forms.choices import named_choices, sellable_choices, subcategory_choices
 from fantasize.catalog import services as catalog
 from fantasize.catalog.models import Brand, Material, Package, Product
 from fantasize.catalog.staff_reads import material_ids_of, media_of, package_item_rows

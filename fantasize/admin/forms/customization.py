@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import NumberInput
 
 from fantasize.accounts.forms import MultiCheckboxField
-from fantasize.admin.catalog_forms import MAX_INT, finite
+from fantasize.admin.forms.catalog import MAX_INT, finite
 from fantasize.customization.models import CustomizationOption
 from fantasize.customization.types import MAX_PRICE_DELTA, OPTION_TYPES, PRICE_DELTA_MESSAGE, ButtonType
 from fantasize.errors import AppError

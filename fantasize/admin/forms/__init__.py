@@ -1,0 +1,1 @@
+"""Staff forms (shape only; the rules live in the services) and the choices they offer."""

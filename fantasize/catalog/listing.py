@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, cast, exists, false, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from fantasize.catalog import availability, pricing
+from fantasize.catalog import availability, pricing, sellables
 from fantasize.catalog.cache import cached_cards, in_stock_version
 from fantasize.catalog.cards import Card, CardPage, ItemLine, Ref
 from fantasize.catalog.models import (
@@ -26,11 +26,7 @@ from fantasize.catalog.models import (
     Offer,
     Package,
     PackageItem,
-    PackageMaterial,
     Product,
-    ProductMaterial,
-    offer_packages,
-    offer_products,
 )
 from fantasize.db import contains_pattern
 from fantasize.errors import ValidationFailed
@@ -57,10 +53,6 @@ class Filters:
         return {key: value for key, value in asdict(self).items() if value not in (None, False, "")}
 
 
-def _model(kind: str) -> type[Product] | type[Package]:
-    return Product if kind == "product" else Package
-
-
 def _by_id_or_slug(model: type, value: str):
     key = id_or_slug(value)
     if key is None:
@@ -84,15 +76,16 @@ def text_match(model: type, q: str):
 
 
 def _on_offer(kind: str):
-    link = offer_products if kind == "product" else offer_packages
-    column = link.c.product_id if kind == "product" else link.c.package_id
-    model = _model(kind)
-    return exists().where(column == model.id, Offer.id == link.c.offer_id, *pricing.active_offer_clause())
+    link = sellables.sellable(kind).offer_link
+    model = sellables.model_of(kind)
+    return exists().where(
+        sellables.owner(link, kind) == model.id, Offer.id == link.c.offer_id, *pricing.active_offer_clause()
+    )
 
 
 def _filtered(kind: str, filters: Filters, *, prices: bool = True):
     """Active items matching ``filters``; ``prices=False`` leaves the price range to the caller."""
-    model = _model(kind)
+    model = sellables.model_of(kind)
     query = select(model).where(model.active.is_(True), model.deleted_at.is_(None))
     if filters.q and filters.q.strip():
         query = query.where(text_match(model, filters.q))
@@ -107,23 +100,15 @@ def _filtered(kind: str, filters: Filters, *, prices: bool = True):
         query = query.where(Product.brand_id.in_(select(Brand.id).where(_by_id_or_slug(Brand, filters.brand))))
     if filters.material:
         material_ids = select(Material.id).where(_by_id_or_slug(Material, filters.material))
-        link = ProductMaterial if kind == "product" else PackageMaterial
-        owner = link.product_id if kind == "product" else link.package_id
-        query = query.where(exists().where(owner == model.id, link.material_id.in_(material_ids)))
+        link = sellables.sellable(kind).material_link
+        query = query.where(exists().where(sellables.owner(link, kind) == model.id, link.material_id.in_(material_ids)))
     if prices:
         # Per candidate row (an index probe on the offer links): other sorts walk their own index.
         query = _price_range(
             query, pricing.final_price_sql(model.price, pricing.best_percent_sql(kind, model)), filters
         )
     if filters.in_stock:
-        query = query.where(model.stock > 0)
-        if kind == "package":
-            short = (
-                select(PackageItem.package_id)
-                .join(Product, Product.id == PackageItem.product_id)
-                .where(Product.stock < PackageItem.quantity)
-            )
-            query = query.where(model.id.not_in(short))
+        query = query.where(availability.in_stock_sql(kind))
     if filters.on_offer:
         query = query.where(_on_offer(kind))
     return query
@@ -201,7 +186,7 @@ def _by_final_price(kind: str, filters: Filters, limit: int, after: list | None)
     index and stops after a page; items on offer (few) are priced and sorted. Each half is
     cut to one page before the two are merged.
     """
-    model = _model(kind)
+    model = sellables.model_of(kind)
     descending = _descending(filters.sort)
     position = _cursor(filters.sort, after)
     discounts = pricing.current_discounts(kind)
@@ -233,11 +218,10 @@ def build_cards(kind: str, rows: list[Product] | list[Package]) -> list[Card]:
     """Cards for loaded rows, with discounts (and package availability) fetched in bulk."""
     ids = [row.id for row in rows]
     discounts = pricing.best_discounts(kind, ids)
-    limits = availability.component_limits(ids) if kind == "package" else {}
+    available = availability.available_quantities(kind, rows)
     cards = []
     for row in rows:
         percent = discounts.get(row.id)
-        available = availability.available_quantity(row, limits) if kind == "package" else row.stock
         items = (
             tuple(ItemLine(i.product_id, i.quantity, i.product.name, i.product.slug) for i in row.items)
             if kind == "package"
@@ -254,7 +238,7 @@ def build_cards(kind: str, rows: list[Product] | list[Package]) -> list[Card]:
                 final_price=pricing.discounted(row.price, percent),
                 discount_percent=percent,
                 stock=row.stock,
-                available=available,
+                available=available[row.id],
                 category=_ref(row.subcategory.parent),
                 subcategory=_ref(row.subcategory),
                 brand=Ref(brand.id, brand.name, brand.slug) if brand is not None else None,
@@ -269,7 +253,7 @@ def build_cards(kind: str, rows: list[Product] | list[Package]) -> list[Card]:
 
 
 def load_options(kind: str, entity: Any = None) -> list:
-    model = entity if entity is not None else _model(kind)
+    model = entity if entity is not None else sellables.model_of(kind)
     options = [joinedload(model.subcategory).joinedload(Category.parent)]
     if kind == "product":
         options.append(joinedload(model.brand))
@@ -279,7 +263,7 @@ def load_options(kind: str, entity: Any = None) -> list:
 
 
 def _compute_page(kind: str, filters: Filters, limit: int, after: list | None) -> CardPage:
-    model = _model(kind)
+    model = sellables.model_of(kind)
     if filters.sort in ("price", "-price"):
         query, entity = _by_final_price(kind, filters, limit, after)
     else:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Column, Table, func, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
-from fantasize.catalog.models import Offer, offer_packages, offer_products
+from fantasize.catalog import sellables
+from fantasize.catalog.models import Offer
 from fantasize.db import utcnow
 from fantasize.extensions import db
 
@@ -26,12 +27,17 @@ def active_offer_clause():
     return (Offer.active.is_(True), Offer.starts_at <= now, Offer.ends_at > now)
 
 
+def _offer_link(kind: str) -> tuple[Table, Column]:
+    """The table linking offers to items of ``kind``, and its item column."""
+    link = sellables.sellable(kind).offer_link
+    return link, sellables.owner(link, kind)
+
+
 def best_discounts(kind: str, ids: list[int]) -> dict[int, Decimal]:
     """``{item id: best active discount percent}`` for the given products or packages."""
     if not ids:
         return {}
-    link = offer_products if kind == "product" else offer_packages
-    column = link.c.product_id if kind == "product" else link.c.package_id
+    link, column = _offer_link(kind)
     rows = db.session.execute(
         select(column, func.max(Offer.percent))
         .join(Offer, Offer.id == link.c.offer_id)
@@ -43,8 +49,7 @@ def best_discounts(kind: str, ids: list[int]) -> dict[int, Decimal]:
 
 def current_discounts(kind: str) -> Subquery:
     """``(item_id, percent)``: the best active discount of every product or package on offer."""
-    link = offer_products if kind == "product" else offer_packages
-    column = link.c.product_id if kind == "product" else link.c.package_id
+    link, column = _offer_link(kind)
     return (
         select(column.label("item_id"), func.max(Offer.percent).label("percent"))
         .select_from(link)
@@ -57,8 +62,7 @@ def current_discounts(kind: str) -> Subquery:
 
 def best_percent_sql(kind: str, model: type) -> ColumnElement:
     """A correlated subquery: the best active discount of the row's item (NULL: none)."""
-    link = offer_products if kind == "product" else offer_packages
-    column = link.c.product_id if kind == "product" else link.c.package_id
+    link, column = _offer_link(kind)
     return (
         select(func.max(Offer.percent))
         .select_from(link)

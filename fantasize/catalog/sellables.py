@@ -11,7 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fantasize.catalog.models import Package, Product
+from sqlalchemy import Table
+
+from fantasize.catalog.models import (
+    Package,
+    PackageMaterial,
+    Product,
+    ProductMaterial,
+    offer_packages,
+    offer_products,
+)
 
 
 @dataclass(frozen=True)
@@ -20,13 +29,15 @@ class Sellable:
     model: type
     owner_column: str  # the foreign key naming this kind in other tables ("product_id", "package_id")
     label: str
+    material_link: type  # the item's share of each material
+    offer_link: Table  # the offers the item is on
 
 
 SELLABLES: dict[str, Sellable] = {
     entry.kind: entry
     for entry in (
-        Sellable("product", Product, "product_id", "product"),
-        Sellable("package", Package, "package_id", "gift box"),
+        Sellable("product", Product, "product_id", "product", ProductMaterial, offer_products),
+        Sellable("package", Package, "package_id", "gift box", PackageMaterial, offer_packages),
     )
 }
 KINDS = tuple(SELLABLES)
@@ -40,9 +51,20 @@ def model_of(kind: str) -> type:
     return SELLABLES[kind].model
 
 
-def owner(table: type, kind: str) -> Any:
-    """The column of ``table`` (an order line, a review…) that points at an item of ``kind``."""
-    return getattr(table, SELLABLES[kind].owner_column)
+def owner(table: type | Table, kind: str) -> Any:
+    """The column of ``table`` (an order line, a review, an offer link…) that points at an item of ``kind``."""
+    name = SELLABLES[kind].owner_column
+    return table.c[name] if isinstance(table, Table) else getattr(table, name)
+
+
+def owner_values(kind: str, item_id: int) -> dict[str, int]:
+    """Keyword arguments that make a new row (a review, a favorite…) point at the item: ``{"product_id": 3}``."""
+    return {SELLABLES[kind].owner_column: item_id}
+
+
+def owner_id(row: Any, kind: str) -> int | None:
+    """The id of the item of ``kind`` that ``row`` (an option, an attachment…) points at."""
+    return getattr(row, SELLABLES[kind].owner_column)
 
 
 def kind_of(row: Any) -> str:

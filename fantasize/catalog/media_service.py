@@ -7,6 +7,7 @@ import io
 from PIL import Image
 from sqlalchemy import func, select
 
+from fantasize.catalog import sellables
 from fantasize.catalog.cache import invalidate_catalog
 from fantasize.catalog.models import Media, Package, Product
 from fantasize.errors import NotFound
@@ -27,14 +28,13 @@ def _thumbnail(image: CleanImage) -> bytes:
 
 def add_media(item: Product | Package, raw: bytes, alt_text: str = "") -> Media:
     image = clean_image(raw, max_bytes=max_upload_bytes(), field="file", purpose=PRODUCT_MEDIA)
-    folder = "products" if isinstance(item, Product) else "packages"
+    folder = f"{item.kind}s"
     path = save_for_transaction(folder, image.data, image.extension)
     thumb_path = save_for_transaction(folder, _thumbnail(image), image.extension)
-    owner = {"product_id": item.id} if isinstance(item, Product) else {"package_id": item.id}
-    owner_column = Media.product_id if isinstance(item, Product) else Media.package_id
+    owner_column = sellables.owner(Media, item.kind)
     position = db.session.scalar(select(func.count(Media.id)).where(owner_column == item.id)) or 0
     media = Media(
-        **owner,
+        **sellables.owner_values(item.kind, item.id),
         path=path,
         thumb_path=thumb_path,
         alt_text=(alt_text or item.name)[:200],
@@ -52,7 +52,7 @@ def add_media(item: Product | Package, raw: bytes, alt_text: str = "") -> Media:
 
 
 def delete_media(item: Product | Package, media_id: int) -> None:
-    owner_column = Media.product_id if isinstance(item, Product) else Media.package_id
+    owner_column = sellables.owner(Media, item.kind)
     media = db.session.scalar(select(Media).where(Media.id == media_id, owner_column == item.id))
     if media is None:
         raise NotFound("No such picture.")

@@ -7,23 +7,20 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from fantasize.catalog import sellables
 from fantasize.catalog.availability import stock_items
 from fantasize.catalog.cache import cached, cached_cards
 from fantasize.catalog.cards import Detail, MaterialShare, MediaView, Ref
 from fantasize.catalog.listing import build_cards, load_options
-from fantasize.catalog.models import Brand, Category, Material, Package, PackageMaterial, Product, ProductMaterial
+from fantasize.catalog.models import Brand, Category, Material, Package, Product
 from fantasize.errors import NotFound
 from fantasize.extensions import db
 from fantasize.ids import id_or_slug
 
 
-def _model(kind: str) -> type[Product] | type[Package]:
-    return Product if kind == "product" else Package
-
-
 def _load(kind: str, key: str | int, *, include_inactive: bool = False) -> Product | Package | None:
-    model = _model(kind)
-    material_link = ProductMaterial if kind == "product" else PackageMaterial
+    model = sellables.model_of(kind)
+    material_link = sellables.sellable(kind).material_link
     key = id_or_slug(key)
     if key is None:
         return None

@@ -6,8 +6,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from fantasize.catalog import sellables
 from fantasize.catalog.cache import invalidate_catalog
-from fantasize.catalog.models import Package, Product, Review
+from fantasize.catalog.models import Review
 from fantasize.catalog.sanitize import plain_text
 from fantasize.errors import Conflict, NotFound, ValidationFailed
 from fantasize.extensions import db
@@ -17,17 +18,13 @@ from fantasize.paging import newest_first_page
 MAX_COMMENT = 2000
 
 
-def _owner_column(kind: str):
-    return Review.product_id if kind == "product" else Review.package_id
-
-
 def has_purchased(user_id: str, kind: str, item_id: int) -> bool:
     """Whether the user received the item; other reviews are shown as "not a verified purchase"."""
     return purchases.has_bought(user_id, kind, item_id)
 
 
 def add_review(user_id: str, kind: str, item_id: int, rating: int, comment: str) -> Review:
-    model = Product if kind == "product" else Package
+    model = sellables.model_of(kind)
     # Lock the item: concurrent reviews then recompute its rating one after the other.
     item = db.session.scalar(select(model).where(model.id == item_id).with_for_update())
     if item is None or not item.active or item.deleted_at is not None:
@@ -40,7 +37,7 @@ def add_review(user_id: str, kind: str, item_id: int, rating: int, comment: str)
         errors["comment"] = [f"Keep it under {MAX_COMMENT} characters."]
     if errors:
         raise ValidationFailed("The review is not valid.", errors)
-    owner = _owner_column(kind)
+    owner = sellables.owner(Review, kind)
     if db.session.scalar(select(Review.id).where(Review.user_id == user_id, owner == item_id)) is not None:
         raise Conflict("You have already reviewed this.", {"review": ["One review per item."]})
     review = Review(
@@ -48,7 +45,7 @@ def add_review(user_id: str, kind: str, item_id: int, rating: int, comment: str)
         rating=rating,
         comment=text,
         verified_purchase=has_purchased(user_id, kind, item_id),
-        **({"product_id": item_id} if kind == "product" else {"package_id": item_id}),
+        **sellables.owner_values(kind, item_id),
     )
     db.session.add(review)
     try:
@@ -63,8 +60,8 @@ def add_review(user_id: str, kind: str, item_id: int, rating: int, comment: str)
 
 def _refresh_rating(kind: str, item_id: int) -> None:
     """Recompute the average and count in one statement, so concurrent reviews stay consistent."""
-    model = Product if kind == "product" else Package
-    owner = _owner_column(kind)
+    model = sellables.model_of(kind)
+    owner = sellables.owner(Review, kind)
     average = select(func.coalesce(func.avg(Review.rating), 0)).where(owner == item_id).scalar_subquery()
     count = select(func.count(Review.id)).where(owner == item_id).scalar_subquery()
     db.session.execute(
@@ -73,6 +70,6 @@ def _refresh_rating(kind: str, item_id: int) -> None:
 
 
 def list_reviews(kind: str, item_id: int, limit: int, after: list | None = None) -> tuple[list[Review], list | None]:
-    owner = _owner_column(kind)
+    owner = sellables.owner(Review, kind)
     query = select(Review).options(joinedload(Review.author)).where(owner == item_id)
     return newest_first_page(query, Review, limit, after)

@@ -76,6 +76,18 @@ def kind_of(row: Any) -> str:
     )
 
 
+def item_key(row: Any) -> tuple[str, int]:
+    """``(kind, item id)`` of the item a row (a favorite, a review…) points at."""
+    kind = kind_of(row)
+    return kind, owner_id(row, kind)
+
+
 def kind_named_in(body: Mapping[str, Any]) -> str:
     """The kind a request body names with ``product_id`` or ``package_id`` (``package`` when not a product)."""
     return next((kind for kind, entry in SELLABLES.items() if body.get(entry.owner_column)), "package")
+
+
+def item_named_in(body: Mapping[str, Any]) -> tuple[str, int]:
+    """``(kind, item id)`` a request body names with ``product_id`` or ``package_id``."""
+    kind = kind_named_in(body)
+    return kind, body[SELLABLES[kind].owner_column]

@@ -7,7 +7,7 @@ from flask import Response
 from fantasize.api.auth import require_api_user
 from fantasize.api.envelope import ApiBlueprint
 from fantasize.api.pagination import decode_cursor, encode_cursor, set_pagination
-from fantasize.catalog import favorites
+from fantasize.catalog import favorites, sellables
 from fantasize.catalog.schemas import (
     FavoriteInputSchema,
     FavoriteQuerySchema,
@@ -31,8 +31,7 @@ def list_favorites(query: dict):
 @favorites_bp.arguments(FavoriteInputSchema)
 @favorites_bp.response(201, FavoriteInputSchema)
 def add_favorite(body: dict):
-    kind = "product" if body.get("product_id") else "package"
-    favorites.add_favorite(require_api_user().id, kind, body[f"{kind}_id"])
+    favorites.add_favorite(require_api_user().id, *sellables.item_named_in(body))
     return body
 
 
@@ -40,6 +39,5 @@ def add_favorite(body: dict):
 @favorites_bp.arguments(FavoriteQuerySchema, location="query")
 @favorites_bp.response(204)
 def remove_favorite(query: dict):
-    kind = "product" if query.get("product_id") else "package"
-    favorites.remove_favorite(require_api_user().id, kind, query[f"{kind}_id"])
+    favorites.remove_favorite(require_api_user().id, *sellables.item_named_in(query))
     return Response(status=204)

@@ -9,6 +9,7 @@ from fantasize.accounts.permissions import current_principal, login_required, pe
 from fantasize.api.auth import current_api_user, require_api_user
 from fantasize.api.envelope import ApiBlueprint, image_response, multipart_body
 from fantasize.api.fields import partial_schema
+from fantasize.catalog import sellables
 from fantasize.customization import services, uploads
 from fantasize.customization.preview import FORMATS, preview_item
 from fantasize.customization.schemas import (
@@ -124,9 +125,9 @@ def preview(body: dict):
     Options not chosen yet (a missing required option, empty text) are left out; invalid values
     are refused with the same ``customization.<option id>`` field errors as the cart.
     """
-    kind = "product" if body.get("product_id") else "package"
+    kind, item_id = sellables.item_named_in(body)
     user = current_api_user()
-    image = preview_item(kind, body[f"{kind}_id"], body["customization"], user.id if user else None, body["format"])
+    image = preview_item(kind, item_id, body["customization"], user.id if user else None, body["format"])
     return Response(image, mimetype=FORMATS[body["format"]][1], headers={"Cache-Control": "no-store"})
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageOps
 
@@ -11,6 +12,9 @@ from fantasize.customization.drawing import HEIGHT, WIDTH
 from fantasize.customization.services import Selection
 from fantasize.customization.types import OPTION_TYPES, PreviewContext
 from fantasize.media.storage import storage
+
+if TYPE_CHECKING:
+    from fantasize.catalog.models import Package, Product
 
 FORMATS = {"png": ("PNG", "image/png"), "webp": ("WEBP", "image/webp")}
 
@@ -69,12 +73,13 @@ def preview_item(kind: str, item_id: int, raw_selection: object, user_id: str | 
     return render_preview(_full_size_key(item) or item.image_path, selection, PreviewContext(upload_path), fmt)
 
 
-def _full_size_key(item: object) -> str | None:
+def _full_size_key(item: Product | Package) -> str | None:
     """The primary picture at full size (the card keeps only the thumbnail's key)."""
     from sqlalchemy import select
 
-    from fantasize.catalog.models import Media, Product
+    from fantasize.catalog import sellables
+    from fantasize.catalog.models import Media
     from fantasize.extensions import db
 
-    owner = Media.product_id if isinstance(item, Product) else Media.package_id
+    owner = sellables.owner(Media, item.kind)
     return db.session.scalar(select(Media.path).where(owner == item.id, Media.is_primary.is_(True)))

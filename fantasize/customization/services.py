@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, literal, select, union_all
 
+from fantasize.catalog import sellables
 from fantasize.catalog.models import Package, Product
 from fantasize.catalog.staff_reads import Page
 from fantasize.customization.models import CustomerUpload, CustomizationOption, CustomizationPreset, PresetAttachment
@@ -19,30 +20,21 @@ from fantasize.extensions import db
 MAX_OPTIONS = 20
 
 
-def _owner_filter(kind: str, item_id: int):
-    return CustomizationOption.product_id == item_id if kind == "product" else CustomizationOption.package_id == item_id
-
-
 def options_for(kind: str, item_id: int) -> list[CustomizationOption]:
     """The item's own options, then those of its presets (in attachment order): two queries."""
     own = list(
         db.session.scalars(
             select(CustomizationOption)
-            .where(_owner_filter(kind, item_id))
+            .where(sellables.owner(CustomizationOption, kind) == item_id)
             .order_by(CustomizationOption.position, CustomizationOption.id)
         )
     )
-    link = PresetAttachment.product_id if kind == "product" else PresetAttachment.package_id
-    attachments = db.session.scalars(
-        select(PresetAttachment).where(link == item_id).order_by(PresetAttachment.position, PresetAttachment.id)
-    )
-    return own + [option for attachment in attachments for option in attachment.preset.options]
+    return own + [option for attachment in attachments_of(kind, item_id) for option in attachment.preset.options]
 
 
 def get_item(kind: str, item_id: int, *, for_sale: bool = False) -> Product | Package:
     """The item (staff edits), or only an active one when ``for_sale`` (what shoppers may see)."""
-    model = Product if kind == "product" else Package
-    item = db.session.get(model, item_id)
+    item = db.session.get(sellables.model_of(kind), item_id)
     if item is None or item.deleted_at is not None or (for_sale and not item.active):
         raise NotFound(f"No such {kind}.")
     return item
@@ -157,18 +149,18 @@ def delete_preset(preset: CustomizationPreset) -> None:
 
 def attach_preset(preset: CustomizationPreset, kind: str, item_id: int) -> None:
     get_item(kind, item_id)
-    link = PresetAttachment.product_id if kind == "product" else PresetAttachment.package_id
+    link = sellables.owner(PresetAttachment, kind)
     exists = db.session.scalar(
         select(PresetAttachment.id).where(PresetAttachment.preset_id == preset.id, link == item_id)
     )
     if exists is None:
-        db.session.add(PresetAttachment(preset_id=preset.id, **{f"{kind}_id": item_id}))
+        db.session.add(PresetAttachment(preset_id=preset.id, **sellables.owner_values(kind, item_id)))
         db.session.flush()
         _invalidate()
 
 
 def detach_preset(preset: CustomizationPreset, kind: str, item_id: int) -> None:
-    link = PresetAttachment.product_id if kind == "product" else PresetAttachment.package_id
+    link = sellables.owner(PresetAttachment, kind)
     for row in db.session.scalars(
         select(PresetAttachment).where(PresetAttachment.preset_id == preset.id, link == item_id)
     ):
@@ -180,7 +172,9 @@ def detach_preset(preset: CustomizationPreset, kind: str, item_id: int) -> None:
 # --- staff reads (the customization admin pages) ----------------------------------------
 
 STAFF_PAGE_SIZE = 50
-STAFF_MODELS: dict[str, type[Product] | type[Package]] = {"product": Product, "package": Package}
+STAFF_MODELS: dict[str, type[Product] | type[Package]] = {
+    kind: entry.model for kind, entry in sellables.SELLABLES.items()
+}
 
 
 @dataclass(frozen=True)
@@ -224,15 +218,15 @@ def list_items_for_staff(search: str, kind: str, page: int) -> Page:
         ids = [row.id for row in found if row.kind == name]
         if not ids:
             continue
-        owner = getattr(CustomizationOption, f"{name}_id")
+        owner = sellables.owner(CustomizationOption, name)
         for item_id, count in db.session.execute(select(owner, func.count()).where(owner.in_(ids)).group_by(owner)):
             own[(name, item_id)] = count
-        link = getattr(PresetAttachment, f"{name}_id")
+        link = sellables.owner(PresetAttachment, name)
         attachments = db.session.scalars(
             select(PresetAttachment).where(link.in_(ids)).order_by(PresetAttachment.position, PresetAttachment.id)
         )
         for attachment in attachments:
-            presets.setdefault((name, getattr(attachment, f"{name}_id")), []).append(attachment.preset)
+            presets.setdefault(sellables.item_key(attachment), []).append(attachment.preset)
     rows = [
         ItemRow(
             row.kind,
@@ -255,7 +249,7 @@ def list_presets_with_use() -> list[tuple[CustomizationPreset, int]]:
 
 
 def attachments_of(kind: str, item_id: int) -> list[PresetAttachment]:
-    link = getattr(PresetAttachment, f"{kind}_id")
+    link = sellables.owner(PresetAttachment, kind)
     return list(
         db.session.scalars(
             select(PresetAttachment).where(link == item_id).order_by(PresetAttachment.position, PresetAttachment.id)
@@ -267,7 +261,7 @@ def preset_users(preset_id: int) -> list[tuple[str, Product | Package]]:
     """The products and packages (not deleted) that use the preset, by name."""
     users: list[tuple[str, Product | Package]] = []
     for kind, model in STAFF_MODELS.items():
-        link = getattr(PresetAttachment, f"{kind}_id")
+        link = sellables.owner(PresetAttachment, kind)
         query = (
             select(model)
             .join(PresetAttachment, link == model.id)
@@ -282,8 +276,8 @@ def owner_of(option: CustomizationOption) -> tuple[str, Product | Package | Cust
     """What the option belongs to: ``("preset" | "product" | "package", the owner)``."""
     if option.preset_id is not None:
         return "preset", get_preset(option.preset_id)
-    kind = "product" if option.product_id is not None else "package"
-    return kind, get_item(kind, option.product_id or option.package_id)
+    kind, item_id = sellables.item_key(option)
+    return kind, get_item(kind, item_id)
 
 
 def _invalidate() -> None:
@@ -348,8 +342,8 @@ def options_for_many(kind: str, item_ids: list[int]) -> dict[int, list[Customiza
     """``options_for`` for several items at once (two queries in all, not two per item)."""
     if not item_ids:
         return {}
-    owner = CustomizationOption.product_id if kind == "product" else CustomizationOption.package_id
-    link = PresetAttachment.product_id if kind == "product" else PresetAttachment.package_id
+    owner = sellables.owner(CustomizationOption, kind)
+    link = sellables.owner(PresetAttachment, kind)
     result: dict[int, list[CustomizationOption]] = {item_id: [] for item_id in item_ids}
     own = db.session.scalars(
         select(CustomizationOption)
@@ -357,12 +351,12 @@ def options_for_many(kind: str, item_ids: list[int]) -> dict[int, list[Customiza
         .order_by(CustomizationOption.position, CustomizationOption.id)
     )
     for option in own:
-        result[getattr(option, f"{kind}_id")].append(option)
+        result[sellables.owner_id(option, kind)].append(option)
     attachments = db.session.scalars(
         select(PresetAttachment).where(link.in_(item_ids)).order_by(PresetAttachment.position, PresetAttachment.id)
     )
     for attachment in attachments:
-        result[getattr(attachment, f"{kind}_id")].extend(attachment.preset.options)
+        result[sellables.owner_id(attachment, kind)].extend(attachment.preset.options)
     return result
 
 

@@ -45,8 +45,8 @@ def get_cart():
 @bp.response(201, CartSchema)
 def add_item(body: dict):
     """Add a product or package with its customization (validated: each bad choice is a field error)."""
-    kind = sellables.kind_named_in(body)
-    cart.add_item(_owner(), kind, body[f"{kind}_id"], body["quantity"], body["customization"])
+    kind, item_id = sellables.item_named_in(body)
+    cart.add_item(_owner(), kind, item_id, body["quantity"], body["customization"])
     return cart.view_cart(_owner())
 
 

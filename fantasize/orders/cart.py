@@ -80,7 +80,9 @@ def add_item(owner: CartOwner, kind: str, item_id: int, quantity: int, raw_selec
             return line
     if len(cart.items) >= MAX_LINES:
         raise ValidationFailed(f"A cart holds up to {MAX_LINES} lines.", {"cart": ["Too many lines."]})
-    line = CartItem(cart_id=cart.id, quantity=quantity, customization=canonical, **{f"{kind}_id": item_id})
+    line = CartItem(
+        cart_id=cart.id, quantity=quantity, customization=canonical, **sellables.owner_values(kind, item_id)
+    )
     cart.items.append(line)
     db.session.flush()
     return line
@@ -181,7 +183,7 @@ def view_cart(owner: CartOwner) -> CartView:
     cart = get_cart(owner)
     if cart is None or not cart.items:
         return CartView()
-    ids = {kind: sorted({line.item_id for line in cart.items if line.kind == kind}) for kind in ("product", "package")}
+    ids = {kind: sorted({line.item_id for line in cart.items if line.kind == kind}) for kind in sellables.KINDS}
     loaded = {kind: _cards(kind, ids[kind]) for kind in ids}
     cards = {kind: loaded[kind][0] for kind in ids}
     gone = {kind: loaded[kind][1] for kind in ids}

@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 from fantasize import events
 from fantasize.accounts.addresses import ADDRESS_FIELDS, get_address
 from fantasize.accounts.models import User
+from fantasize.catalog import sellables
 from fantasize.db import after_rollback
 from fantasize.errors import AppError, ValidationFailed
 from fantasize.extensions import db
@@ -161,7 +162,7 @@ def _take_stock(cart: CartView) -> None:
                 "lines": [
                     {
                         "kind": s.kind,
-                        f"{s.kind}_id": s.item_id,
+                        **sellables.owner_values(s.kind, s.item_id),
                         "name": s.name,
                         "requested": s.wanted,
                         "available": s.available,
@@ -232,7 +233,7 @@ def create_order(user: User, request: CheckoutRequest, prepared: PreparedCheckou
     for line in cart.lines:
         order.lines.append(
             OrderLine(
-                **{f"{line.kind}_id": line.card.id},
+                **sellables.owner_values(line.kind, line.card.id),
                 name=line.card.name,
                 quantity=line.quantity,
                 unit_price=line.unit_price,

@@ -20,6 +20,7 @@ from typing import NamedTuple
 from slugify import slugify
 from sqlalchemy import exists, func, insert, select, text
 
+from fantasize.catalog import sellables
 from fantasize.catalog.cache import invalidate_catalog
 from fantasize.catalog.models import (
     Brand,
@@ -651,11 +652,10 @@ def seed_demo_reviews(report: SeedReport | None = None) -> SeedReport:
             report.reviewers += 1
         reviewer_ids.append(user.id)
     for reviewer, kind, item_name, rating, comment in REVIEWS:
-        model = Product if kind == "product" else Package
-        item = _by_slug(model, item_name)
+        item = _by_slug(sellables.model_of(kind), item_name)
         if item is None:
             continue
-        owner = Review.product_id if kind == "product" else Review.package_id
+        owner = sellables.owner(Review, kind)
         already = select(Review.id).where(Review.user_id == reviewer_ids[reviewer], owner == item.id)
         if db.session.scalar(already) is not None:
             continue

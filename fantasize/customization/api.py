@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, request
 from werkzeug.exceptions import BadRequest
 
 from fantasize.accounts.permissions import current_principal, login_required, permission_required
@@ -20,6 +20,7 @@ from fantasize.customization.schemas import (
     UploadSchema,
 )
 from fantasize.extensions import limiter
+from fantasize.media.images import max_upload_bytes
 from fantasize.media.storage import storage
 
 bp = ApiBlueprint("customization", __name__, description="Customization options, presets, previews and uploads")
@@ -142,7 +143,7 @@ def upload():
         error = BadRequest("Send the picture as multipart/form-data in the field 'file'.")
         error.data = {"messages": {"files": {"file": ["Missing file."]}}}
         raise error
-    max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    max_bytes = max_upload_bytes()
     stored = uploads.store_upload(require_api_user(), file.read(max_bytes + 1))
     return stored
 

@@ -13,7 +13,7 @@ from fantasize.accounts.models import User
 from fantasize.customization.models import CustomerUpload
 from fantasize.errors import AppError, NotFound
 from fantasize.extensions import db, limiter
-from fantasize.media.images import CUSTOMER_PHOTO, clean_image
+from fantasize.media.images import CUSTOMER_PHOTO, clean_image, max_upload_bytes
 from fantasize.media.storage import save_for_transaction
 
 
@@ -38,8 +38,7 @@ def _check_quota(user: User) -> None:
 
 def store_upload(user: User, raw: bytes) -> CustomerUpload:
     _check_quota(user)
-    max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-    image = clean_image(raw, max_bytes=max_bytes, field="file", purpose=CUSTOMER_PHOTO)
+    image = clean_image(raw, max_bytes=max_upload_bytes(), field="file", purpose=CUSTOMER_PHOTO)
     path = save_for_transaction("customer", image.data, image.extension)  # removed again on rollback
     upload = CustomerUpload(
         token=secrets.token_urlsafe(24),

@@ -26,6 +26,7 @@ from wtforms.validators import Email, Length, Optional
 
 from fantasize.accounts.forms import COUNTRIES, choices
 from fantasize.errors import AppError
+from fantasize.orders.checkout import GIFT_WRAP_FEE
 
 NEW_ADDRESS = "new"
 PAYMENT_METHODS = choices(("cod", "Cash on delivery"), ("card", "Card (test mode)"))
@@ -66,7 +67,7 @@ class GiftFields(Form):
     ship_to_recipient = BooleanField("Send it to a different address (the recipient's)")
     recipient_address = FormField(AddressFields, label="Recipient's address")
     hide_prices = BooleanField("Hide prices on the packing slip")
-    wrap = BooleanField("Gift wrap (+€3.50)")
+    wrap = BooleanField(f"Gift wrap (+€{GIFT_WRAP_FEE})")
 
 
 class CheckoutForm(FlaskForm):

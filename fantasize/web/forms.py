@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask import flash, redirect
+from flask.wrappers import Response
 from flask_wtf import FlaskForm
 
 from fantasize.errors import AppError
@@ -29,3 +31,9 @@ def safe_next_url(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc:
         return default
     return target
+
+
+def flash_and_redirect(message: str, url: str, category: str = "success") -> Response:
+    """Say what happened and go on (303 after a POST); the request's work is committed on the way out."""
+    flash(message, category)
+    return redirect(url, code=303)

@@ -31,6 +31,7 @@ from fantasize.catalog.models import Package, Product
 from fantasize.customization import services
 from fantasize.customization.models import CustomizationOption, CustomizationPreset, PresetAttachment
 from fantasize.customization.types import OPTION_TYPES
+from fantasize.web.forms import flash_and_redirect
 from fantasize.web.transactions import run_form
 
 bp = Blueprint("admin_customization", __name__, url_prefix="/admin/customization")
@@ -40,12 +41,6 @@ staff_only = permission_required("catalog.write")
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {"option_types": OPTION_TYPES}
-
-
-def _done(message: str, url: str, category: str = "success") -> Response:
-    """Flash ``message`` and redirect (303) to ``url`` (the request's work is committed on the way out)."""
-    flash(message, category)
-    return redirect(url, code=303)
 
 
 def _item_url(kind: str, item_id: int, anchor: str = "") -> str:
@@ -133,7 +128,9 @@ def item_option_new(kinds: str, item_id: int) -> Any:
         form, lambda: services.create_option(item, option_values(form, editing=False)), attach_option_errors
     )
     if done:
-        return _done(f"Option “{option.name}” added to “{item.name}”.", _item_url(kind, item.id, "#options"))
+        return flash_and_redirect(
+            f"Option “{option.name}” added to “{item.name}”.", _item_url(kind, item.id, "#options")
+        )
     return _item_page(kind, item, form, status=422)
 
 
@@ -148,7 +145,9 @@ def attach(kinds: str, item_id: int) -> Response:
         return redirect(_item_url(kind, item.id, "#presets"), code=303)
     preset = services.get_preset(form.preset_id.data)
     services.attach_preset(preset, kind, item.id)
-    return _done(f"Preset “{preset.name}” attached to “{item.name}”.", _item_url(kind, item.id, "#presets"))
+    return flash_and_redirect(
+        f"Preset “{preset.name}” attached to “{item.name}”.", _item_url(kind, item.id, "#presets")
+    )
 
 
 @bp.post("/<any(products, packages):kinds>/<int:item_id>/presets/<int:preset_id>/detach")
@@ -158,7 +157,9 @@ def detach(kinds: str, item_id: int, preset_id: int) -> Response:
     item = services.get_item(kind, item_id)
     preset = services.get_preset(preset_id)
     services.detach_preset(preset, kind, item.id)
-    return _done(f"Preset “{preset.name}” detached from “{item.name}”.", _item_url(kind, item.id, "#presets"), "info")
+    return flash_and_redirect(
+        f"Preset “{preset.name}” detached from “{item.name}”.", _item_url(kind, item.id, "#presets"), "info"
+    )
 
 
 # --- one option (of a product, a package or a preset) --------------------------------------------
@@ -174,7 +175,7 @@ def option_edit(option_id: int) -> Any:
         form, lambda: services.update_option(option, option_values(form, editing=True)), attach_option_errors
     )
     if done:
-        return _done(f"Option “{option.name}” saved.", _owner_url(option) + "#options")
+        return flash_and_redirect(f"Option “{option.name}” saved.", _owner_url(option) + "#options")
     used_by = len(services.preset_users(owner.id)) if owner_kind == "preset" else 0
     return render_template(
         "admin/customization/option_form.html",
@@ -193,7 +194,7 @@ def option_delete(option_id: int) -> Response:
     option = services.get_option(option_id)
     name, back = option.name, _owner_url(option)
     services.delete_option(option)
-    return _done(f"Option “{name}” deleted.", back + "#options", "info")
+    return flash_and_redirect(f"Option “{name}” deleted.", back + "#options", "info")
 
 
 # --- presets -------------------------------------------------------------------------------------
@@ -220,7 +221,9 @@ def preset_new() -> Any:
         form, lambda: services.save_preset(None, {"name": form.name.data, "description": form.description.data})
     )
     if done:
-        return _done(f"Preset “{preset.name}” created. Add its options now.", url_for(".preset", preset_id=preset.id))
+        return flash_and_redirect(
+            f"Preset “{preset.name}” created. Add its options now.", url_for(".preset", preset_id=preset.id)
+        )
     return render_template("admin/customization/preset_new.html", form=form), (422 if form.is_submitted() else 200)
 
 
@@ -235,7 +238,7 @@ def preset(preset_id: int) -> Any:
         form, lambda: services.save_preset(preset, {"name": form.name.data, "description": form.description.data})
     )
     if done:
-        return _done(f"Preset “{preset.name}” saved.", url_for(".preset", preset_id=preset.id))
+        return flash_and_redirect(f"Preset “{preset.name}” saved.", url_for(".preset", preset_id=preset.id))
     return _preset_page(preset, form=form, status=422)
 
 
@@ -249,7 +252,7 @@ def preset_option_new(preset_id: int) -> Any:
     )
     if done:
         message = f"Option “{option.name}” added to the preset “{preset.name}”."
-        return _done(message, url_for(".preset", preset_id=preset.id) + "#options")
+        return flash_and_redirect(message, url_for(".preset", preset_id=preset.id) + "#options")
     return _preset_page(preset, new_option=form, status=422)
 
 
@@ -260,4 +263,4 @@ def preset_delete(preset_id: int) -> Response:
     preset = services.get_preset(preset_id)
     name = preset.name
     services.delete_preset(preset)
-    return _done(f"Preset “{name}” deleted.", url_for(".index"), "info")
+    return flash_and_redirect(f"Preset “{name}” deleted.", url_for(".index"), "info")

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, url_for
 from flask.wrappers import Response
 
 from fantasize.accounts.permissions import permission_required
+from fantasize.web.forms import flash_and_redirect
 
 bp = Blueprint("admin_catalog", __name__, url_prefix="/admin/catalog")
 staff_only = permission_required("catalog.write")
 
 
 def done(message: str, endpoint: str, **values: Any) -> Response:
-    """Flash ``message`` and redirect (303) to ``endpoint`` (the request's work is committed on the way out)."""
-    flash(message, "success")
-    return redirect(url_for(endpoint, **values), code=303)
+    """Flash ``message`` and redirect (303) to ``endpoint``."""
+    return flash_and_redirect(message, url_for(endpoint, **values))

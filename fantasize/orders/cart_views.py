@@ -15,7 +15,7 @@ from fantasize.customization import uploads
 from fantasize.errors import AppError, ValidationFailed
 from fantasize.ids import parse_id
 from fantasize.orders import cart
-from fantasize.web.htmx import render_page_or_partial
+from fantasize.web.htmx import partial_or_redirect, render_page_or_partial
 from fantasize.web.transactions import keep_changes, settle_failure
 
 bp = Blueprint("orders", __name__)
@@ -97,9 +97,9 @@ def update_line(line_id: int) -> Response:
     except AppError as error:
         settle_failure(error)
         flash(error.message, "error")
-    if request.headers.get("HX-Request") == "true":
-        return render_page_or_partial("orders/cart.html", "orders/_cart.html", cart=cart.view_cart(current_owner()))
-    return redirect(url_for("orders.view_cart"), code=303)
+    return partial_or_redirect(
+        "orders/_cart.html", url_for("orders.view_cart"), context_of=lambda: {"cart": cart.view_cart(current_owner())}
+    )
 
 
 def merge_on_sign_in(app: Flask, user: object) -> None:

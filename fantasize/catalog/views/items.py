@@ -13,7 +13,7 @@ from fantasize.catalog.forms import ReviewForm
 from fantasize.catalog.item_page import chosen_values, preview_context, render_item_page
 from fantasize.customization.preview import preview_item
 from fantasize.extensions import limiter
-from fantasize.web.htmx import is_htmx
+from fantasize.web.htmx import partial_or_redirect
 from fantasize.web.transactions import run_form
 
 bp = Blueprint("catalog_items", __name__)
@@ -77,10 +77,13 @@ def toggle_favorite(kind: str, item_id: int) -> Response | str:
     if kind not in KINDS:
         abort(404)
     now_favorite = favorites.toggle_favorite(current_user.id, kind, item_id)
-    if is_htmx():
-        return render_template("catalog/_favorite_button.html", kind=kind, item_id=item_id, is_favorite=now_favorite)
-    detail = reading.get_detail(kind, item_id)
-    return redirect(url_for(f"catalog_items.{kind}", slug=detail.card.slug), code=303)
+    return partial_or_redirect(
+        "catalog/_favorite_button.html",
+        lambda: url_for(f"catalog_items.{kind}", slug=reading.get_detail(kind, item_id).card.slug),
+        kind=kind,
+        item_id=item_id,
+        is_favorite=now_favorite,
+    )
 
 
 @bp.get("/favorites")

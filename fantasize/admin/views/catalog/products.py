@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.wrappers import Response
 
 from fantasize.admin.forms.catalog import MAX_INT, MediaForm
@@ -23,7 +23,7 @@ from fantasize.catalog.staff_reads import list_sellables, material_ids_of
 from fantasize.errors import ValidationFailed
 from fantasize.media.images import max_upload_bytes
 from fantasize.web.forms import safe_next_url
-from fantasize.web.htmx import is_htmx
+from fantasize.web.htmx import partial_or_redirect, wants_partial
 from fantasize.web.transactions import attempt, run_form
 
 # --- products ----------------------------------------------------------------------------------
@@ -115,18 +115,21 @@ def inline_edit(kinds: str, item_id: int) -> Response:
 
     failure = attempt(save)
     error = " ".join(failure.details.get(field) or [failure.message]) if failure else None
-    if is_htmx():
-        html = render_template(
-            "admin/catalog/_inline_cell.html", item=item, kinds=kinds, field=field, error=error, submitted=raw
-        )
-        response = make_response(html, 422 if error else 200)
-        response.headers.add("Vary", "HX-Request")
-        return response
-    if error:
-        flash(f"{INLINE_FIELDS[field]} of “{item.name}” not saved: {error}", "error")
-    else:
-        flash(f"{INLINE_FIELDS[field]} of “{item.name}” saved.", "success")
-    return redirect(safe_next_url(request.form.get("next"), url_for(f".{kinds}")), code=303)
+    if not wants_partial():  # a plain form goes back to the list and says how it went
+        if error:
+            flash(f"{INLINE_FIELDS[field]} of “{item.name}” not saved: {error}", "error")
+        else:
+            flash(f"{INLINE_FIELDS[field]} of “{item.name}” saved.", "success")
+    return partial_or_redirect(
+        "admin/catalog/_inline_cell.html",
+        safe_next_url(request.form.get("next"), url_for(f".{kinds}")),
+        422 if error else 200,
+        item=item,
+        kinds=kinds,
+        field=field,
+        error=error,
+        submitted=raw,
+    )
 
 
 # --- pictures and deletion (products and packages) --------------------------------------------

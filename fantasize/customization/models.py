@@ -10,7 +10,6 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Intege
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fantasize.customization.types import OPTION_TYPES
 from fantasize.db import TimestampMixin, UTCDateTime, utcnow
 from fantasize.extensions import db
 
@@ -27,8 +26,6 @@ class CustomizationOption(TimestampMixin, db.Model):
 
     __tablename__ = "customization_options"
     __table_args__ = (
-        # The registry's types; a new type needs a migration that widens this constraint.
-        CheckConstraint(f"type IN ({', '.join(repr(name) for name in OPTION_TYPES)})", name="type_known"),
         CheckConstraint(
             "(CASE WHEN product_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN package_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN preset_id IS NULL THEN 0 ELSE 1 END) = 1",
@@ -44,7 +41,7 @@ class CustomizationOption(TimestampMixin, db.Model):
     package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id", ondelete="CASCADE"))
     preset_id: Mapped[int | None] = mapped_column(ForeignKey("customization_presets.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(80), nullable=False)
-    type: Mapped[str] = mapped_column(String(10), nullable=False)
+    type: Mapped[str] = mapped_column(String(10), nullable=False)  # a name in customization.types.OPTION_TYPES
     required: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     special: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # needs staff review
     price_delta: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False, default=Decimal("0"))

@@ -496,3 +496,15 @@ def test_a_price_change_that_is_not_a_number_stays_on_the_form(client, manager):
     assert _error_next_to(response.get_data(as_text=True), "choices-0-price_delta")
     assert _option_count() == 0
     assert Decimal("0") == sum((o.price_delta for o in db.session.scalars(select(CustomizationOption))), Decimal(0))
+
+
+def test_the_option_form_stylesheet_has_a_rule_for_every_registered_type(client, login):
+    from fantasize.customization.types import OPTION_TYPES
+
+    login(UserFactory(role="manager"))
+    response = client.get("/admin/customization/option-types.css")
+    assert response.status_code == 200
+    assert response.mimetype == "text/css"
+    css = response.get_data(as_text=True)
+    for name in OPTION_TYPES:
+        assert f"option[value={name}]:checked) .type-section:not(.type-{name})" in css

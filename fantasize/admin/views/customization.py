@@ -43,6 +43,24 @@ def _helpers() -> dict[str, Any]:
     return {"option_types": OPTION_TYPES}
 
 
+@bp.get("/option-types.css")
+@staff_only
+def option_types_css() -> Response:
+    """Show only the chosen type's section of the option form (no script), for every registered type.
+
+    Generated from the registry, so a new type needs no stylesheet edit; browsers without
+    ``:has()`` show every section, and only the chosen type's settings are saved.
+    """
+    rules = [
+        f".option-form:has(#type option[value={name}]:checked) .type-section:not(.type-{name}) {{ display: none; }}"
+        for name in OPTION_TYPES
+    ]
+    response = Response("\n".join(rules) + "\n", mimetype="text/css")
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
 def _item_url(kind: str, item_id: int, anchor: str = "") -> str:
     return url_for(".item", kinds=f"{kind}s", item_id=item_id) + anchor
 

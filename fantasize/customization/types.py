@@ -11,9 +11,8 @@ A registry in the style of CTFd's pluggable challenge types. Each type owns
 - the shopper's input: ``templates/customization/options/_<name>.html``;
 - its step of the preview: ``draw`` (``preview_layer`` orders the steps).
 
-Adding a type is one class here and one shopper template. The database lists the known types
-in a CHECK constraint (built from this registry), so a new type also needs a migration that
-widens it.
+Adding a type is one class here and one shopper template (plus its tests): the API schema, the
+staff form and its stylesheet, the preview order and the write-time check all read this registry.
 """
 
 from __future__ import annotations

@@ -51,6 +51,10 @@ def register_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         engine_options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         engine_options.setdefault("connect_args", {}).setdefault("connect_timeout", 3)
+        # A keyed checkout holds two connections at once (the request's and its idempotency claim's),
+        # and a gthread worker serves up to 16 requests: room for both without waiting on the pool.
+        engine_options.setdefault("pool_size", 16)
+        engine_options.setdefault("max_overflow", 32)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
 
     db.init_app(app)

@@ -156,3 +156,7 @@ class ConfirmIdentityForm(FlaskForm):
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
     next = HiddenField()
+
+
+class ContinueForm(FlaskForm):
+    """A button and its CSRF token: a step that must be a deliberate POST, not a link being fetched."""

@@ -270,6 +270,12 @@ def _usable_reset_token(token: str) -> PasswordResetToken:
     return row
 
 
+def reset_link_usable(token: str) -> bool:
+    """Whether an e-mailed reset link can still be opened (a read: opening happens on a POST)."""
+    row = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash(token)))
+    return row is not None and row.used_at is None and row.expires_at > utcnow()
+
+
 def open_password_reset(token: str) -> str:
     """Trade the token from an e-mailed link for a new one, so the link is dead once opened.
 

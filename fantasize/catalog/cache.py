@@ -132,8 +132,10 @@ def stock_changed(items: list[Item]) -> None:
     keys = [_token_key(item) for item in items]
 
     def forget() -> None:
-        cache.delete_many(*keys)
+        # Epoch first: a reader that took its tokens before this sees them dropped next; one that
+        # takes them after sees the epoch moved and does not store what it computed from old stock.
         _bump(STOCK_EPOCH_KEY)
+        cache.delete_many(*keys)
 
     if keys:
         after_commit(db.session(), forget)

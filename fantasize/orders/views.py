@@ -84,10 +84,12 @@ def _checkout_request(form: CheckoutForm) -> CheckoutRequest:
 
 
 def _decimal_or_none(raw: str | None) -> Decimal | None:
+    """The total the page showed, if it is a plain number (a tampered "sNaN" would break the comparison)."""
     try:
-        return Decimal(raw) if raw else None
+        value = Decimal(raw) if raw else None
     except ArithmeticError:
         return None
+    return value if value is not None and value.is_finite() else None
 
 
 def _place(user: User, checkout: CheckoutRequest, key: str | None) -> tuple[Order, bool]:

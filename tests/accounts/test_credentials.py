@@ -207,22 +207,25 @@ def test_one_totp_code_signs_in_once_even_when_sent_in_parallel(app):
 # --- 2 and 6. password reset: no secret in logs, same work for every address --------------
 
 
-def test_opening_a_reset_link_swaps_its_token_and_keeps_it_out_of_the_log(client, mailbox, run_jobs, caplog):
+def test_continuing_from_a_reset_link_swaps_its_token_and_keeps_it_out_of_the_log(client, mailbox, run_jobs, caplog):
     UserFactory(email="reset-me@example.com")
     client.post("/password/forgot", data={"email": "reset-me@example.com"})
     run_jobs()
     token = mailbox[0].get_payload(decode=True).decode().split("/password/reset/")[1].split()[0]
 
+    scanner = client.application.test_client()  # a mail scanner fetching every link first
+    assert scanner.get(f"/password/reset/{token}").status_code == 200
     with caplog.at_level(logging.INFO, logger="fantasize"):
-        opened = client.get(f"/password/reset/{token}")
+        opened = client.post(f"/password/reset/{token}")
     assert opened.status_code == 303
     assert opened.headers["Location"] == "/password/reset"
     logged = [str(record.__dict__) for record in caplog.records]
     assert not any(token in line for line in logged)
     assert any("/password/reset/[redacted]" in line for line in logged)
+    assert client.get(f"/password/reset/{token}").headers["Location"] == "/password/reset"  # same browser again
 
     other_browser = client.application.test_client()
-    assert other_browser.get(f"/password/reset/{token}").status_code == 400  # the link is dead once opened
+    assert other_browser.post(f"/password/reset/{token}").status_code == 400  # the link is dead once used
     assert other_browser.get("/password/reset").status_code == 303  # and its session holds no token
     done = client.post("/password/reset", data={"password": NEW_PASSWORD})
     assert done.status_code == 303

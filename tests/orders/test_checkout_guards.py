@@ -67,3 +67,32 @@ def test_options_never_make_a_price_negative(client, shopper):
     cart = add(client, auth, product=cheap, customization={str(option.id): "mini"})
     assert cart["items"][0]["unit_price"] == "0.00"
     assert checkout(client, auth).status_code == 201
+
+
+@pytest.mark.parametrize("shown_total", ["sNaN", "NaN", "Infinity"])
+def test_a_tampered_shown_total_on_the_checkout_form_is_not_a_500(client, login, shown_total):
+    from tests.factories import ProductFactory, UserFactory
+
+    user = UserFactory()
+    login(user)
+    product = ProductFactory(stock=5)
+    client.post("/cart/add", data={"kind": "product", "item_id": str(product.id), "quantity": "1"})
+    page = client.get("/checkout").get_data(as_text=True)
+    token = (
+        page.split('name="checkout_token" type="hidden" value="')[1].split('"')[0] if "checkout_token" in page else ""
+    )
+    response = client.post(
+        "/checkout",
+        data={
+            "checkout_token": token,
+            "items_total": shown_total,
+            "address_choice": "new",
+            "address-full_name": "Ada Lovelace",
+            "address-line1": "1 Lane",
+            "address-city": "Leeds",
+            "address-postal_code": "LS1 1AA",
+            "address-country": "GB",
+            "payment_method": "cod",
+        },
+    )
+    assert response.status_code < 500

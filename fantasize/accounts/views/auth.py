@@ -7,11 +7,17 @@ from flask.wrappers import Response
 from flask_login import current_user, logout_user
 
 from fantasize.accounts import jobs, services, sign_ins
-from fantasize.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, SecondFactorForm
+from fantasize.accounts.forms import (
+    ContinueForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    SecondFactorForm,
+)
 from fantasize.accounts.ratelimits import auth_rate_limited, by_pending_user, by_token, mark_failed_attempt
 from fantasize.accounts.session import RESET_TOKEN, await_second_factor, pending_sign_in, start_session
-from fantasize.errors import AppError
-from fantasize.web.transactions import run_form, settle_failure
+from fantasize.web.transactions import run_form
 
 bp = Blueprint("accounts", __name__)
 
@@ -92,15 +98,22 @@ def forgot_password() -> str | Response:
     return render_template("accounts/forgot_password.html", form=form)
 
 
-@bp.get("/password/reset/<token>")
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@auth_rate_limited(account_key=by_token)
 def reset_password_link(token: str) -> str | Response | tuple[str, int]:
-    """The e-mailed link: swap its token for a session-held one and drop it from the address bar."""
-    try:
-        session[RESET_TOKEN] = services.open_password_reset(token)
-    except AppError as error:
-        settle_failure(error)
+    """The e-mailed link. Opening it changes nothing (mail scanners open links too); "Continue"
+    swaps its token for a session-held one and leaves for a token-free address."""
+    if request.method == "GET":
+        if session.get(RESET_TOKEN) and not services.reset_link_usable(token):
+            return redirect(url_for("accounts.reset_password"), code=303)  # this browser swapped it already
+        return render_template("accounts/reset_password_open.html", form=ContinueForm())
+    form = ContinueForm()
+    ok, fresh = run_form(form, lambda: services.open_password_reset(token))
+    if not ok:
         mark_failed_attempt()
-        return render_template("accounts/reset_password.html", form=None, link_error=error.message), 400
+        message = form.form_errors[0] if form.form_errors else "Open the link from your e-mail again."
+        return render_template("accounts/reset_password.html", form=None, link_error=message), 400
+    session[RESET_TOKEN] = fresh
     return redirect(url_for("accounts.reset_password"), code=303)
 
 

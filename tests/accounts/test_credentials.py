@@ -8,7 +8,6 @@ import logging
 import os
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -27,6 +26,7 @@ from fantasize.extensions import db
 from tests.accounts.helpers import api_login, bearer, browser_login, issue_api_key, totp_now
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.ops.test_procfile import ROOT, _free_port, _procfile_command
+from tests.support.parallel import run_in_parallel
 
 NEW_PASSWORD = "copper-harbour-violin-52"
 
@@ -185,22 +185,12 @@ def test_turning_mfa_on_ends_every_other_sign_in(client):
 def test_one_totp_code_signs_in_once_even_when_sent_in_parallel(app):
     user, secret = _mfa_user()
     email, code = user.email, totp_now(secret)
-    barrier = threading.Barrier(8)
-    statuses: list[int] = []
-    lock = threading.Lock()
 
-    def sign_in() -> None:
-        client = app.test_client()
-        barrier.wait()
-        response = client.post("/api/v2/auth/login", json={"email": email, "password": DEFAULT_PASSWORD, "otp": code})
-        with lock:
-            statuses.append(response.status_code)
+    def sign_in(client):
+        body = {"email": email, "password": DEFAULT_PASSWORD, "otp": code}
+        return client.post("/api/v2/auth/login", json=body).status_code
 
-    threads = [threading.Thread(target=sign_in) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    statuses = run_in_parallel(app, [sign_in] * 8)
     assert Counter(statuses) == {200: 1, 401: 7}
 
 

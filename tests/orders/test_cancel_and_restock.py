@@ -7,7 +7,7 @@ from fantasize.extensions import db
 from fantasize.orders import payments
 from fantasize.orders.models import Order
 from tests.orders.conftest import add, checkout
-from tests.orders.parallel import run_in_parallel
+from tests.support.parallel import run_in_parallel
 
 
 @pytest.mark.postgres

@@ -8,7 +8,7 @@ from fantasize.extensions import db
 from fantasize.orders.models import Order
 from tests.factories import ProductFactory
 from tests.orders.conftest import add, checkout
-from tests.orders.parallel import run_in_parallel
+from tests.support.parallel import run_in_parallel
 
 
 @pytest.mark.postgres

@@ -215,7 +215,8 @@ def test_continuing_from_a_reset_link_swaps_its_token_and_keeps_it_out_of_the_lo
     assert client.get(f"/password/reset/{token}").headers["Location"] == "/password/reset"  # same browser again
 
     other_browser = client.application.test_client()
-    assert other_browser.post(f"/password/reset/{token}").status_code == 400  # the link is dead once used
+    assert other_browser.get(f"/password/reset/{token}").status_code == 400  # the link is dead once used
+    assert other_browser.post(f"/password/reset/{token}").status_code == 400
     assert other_browser.get("/password/reset").status_code == 303  # and its session holds no token
     done = client.post("/password/reset", data={"password": NEW_PASSWORD})
     assert done.status_code == 303

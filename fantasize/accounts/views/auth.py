@@ -104,17 +104,22 @@ def reset_password_link(token: str) -> str | Response | tuple[str, int]:
     """The e-mailed link. Opening it changes nothing (mail scanners open links too); "Continue"
     swaps its token for a session-held one and leaves for a token-free address."""
     if request.method == "GET":
-        if session.get(RESET_TOKEN) and not services.reset_link_usable(token):
+        if services.reset_link_usable(token):
+            return render_template("accounts/reset_password_open.html", form=ContinueForm())
+        if session.get(RESET_TOKEN):
             return redirect(url_for("accounts.reset_password"), code=303)  # this browser swapped it already
-        return render_template("accounts/reset_password_open.html", form=ContinueForm())
+        return _dead_link("This reset link is invalid, expired or already used; ask for a new one.")
     form = ContinueForm()
     ok, fresh = run_form(form, lambda: services.open_password_reset(token))
     if not ok:
         mark_failed_attempt()
-        message = form.form_errors[0] if form.form_errors else "Open the link from your e-mail again."
-        return render_template("accounts/reset_password.html", form=None, link_error=message), 400
+        return _dead_link(form.form_errors[0] if form.form_errors else "Open the link from your e-mail again.")
     session[RESET_TOKEN] = fresh
     return redirect(url_for("accounts.reset_password"), code=303)
+
+
+def _dead_link(message: str) -> tuple[str, int]:
+    return render_template("accounts/reset_password.html", form=None, link_error=message), 400
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])

@@ -43,7 +43,11 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
-    RQ_QUEUE = os.environ.get("RQ_QUEUE", "fantasize")
+    # Queues are "<prefix>email", "<prefix>push" and "<prefix>default".
+    RQ_QUEUE_PREFIX = os.environ.get("RQ_QUEUE_PREFIX", "")
+    # Seconds between the tries of a failing job (one retry per number); then the failed registry.
+    JOB_RETRY_BACKOFF = tuple(int(s) for s in os.environ.get("JOB_RETRY_BACKOFF", "30,120,600").split(",") if s.strip())
+    JOB_FAILURE_TTL = _env_int("JOB_FAILURE_TTL", 14 * 24 * 3600)  # how long failed jobs stay listed
 
     # Rate limits (Flask-Limiter syntax).
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)

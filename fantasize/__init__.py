@@ -33,6 +33,7 @@ def create_app(config: type | None = None, overrides: dict[str, Any] | None = No
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)
+    register_subscribers(app)
     register_unit_of_work(app)  # last: its after_request hook must run first
     return app
 
@@ -105,10 +106,13 @@ def register_blueprints(app: Flask) -> None:
     from fantasize.admin.views.catalog import bp as admin_catalog_pages
     from fantasize.admin.views.customization import bp as admin_customization_pages
     from fantasize.admin.views.dashboard import bp as admin_pages
+    from fantasize.admin.views.jobs import bp as admin_job_pages
+    from fantasize.admin.views.notifications import bp as admin_notification_pages
     from fantasize.admin.views.orders import bp as admin_order_pages
     from fantasize.api import init_api
     from fantasize.catalog.views.browse import bp as catalog_pages
     from fantasize.catalog.views.items import bp as catalog_item_pages
+    from fantasize.notifications.views import bp as notification_pages
     from fantasize.ops.health import bp as ops
     from fantasize.orders.cart_views import bp as order_pages
     from fantasize.orders.cart_views import init_cart
@@ -127,6 +131,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_customization_pages)
     app.register_blueprint(order_shopper_pages)
     app.register_blueprint(admin_order_pages)
+    app.register_blueprint(admin_notification_pages)
+    app.register_blueprint(admin_job_pages)
+    app.register_blueprint(notification_pages)
     init_api(app)
 
 
@@ -140,6 +147,12 @@ def register_unit_of_work(app: Flask) -> None:
     from fantasize.web.transactions import init_unit_of_work
 
     init_unit_of_work(app)
+
+
+def register_subscribers(app: Flask) -> None:
+    from fantasize.notifications.subscribers import init_notifications
+
+    init_notifications(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -103,7 +103,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             # limiter.reset() between tests deletes every key under the storage's prefix: with the
             # default ("LIMITS") it would wipe the counters of other runs sharing the Redis server.
             "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"limits-test-{RUN_ID}"},
-            "RQ_QUEUE": f"test-{RUN_ID}",
+            "RQ_QUEUE_PREFIX": f"test-{RUN_ID}-",
+            "JOB_RETRY_BACKOFF": (0, 0),
             "UPLOAD_DIR": str(tmp_root / "uploads"),
             "SERVER_NAME": None,
         }
@@ -130,7 +131,10 @@ def forget_run_in_redis(redis, run_id: str) -> None:
     """Remove what a run left in Redis: its queue (jobs, and its entry in RQ's ``rq:queues`` set) and its keys."""
     from rq import Queue
 
-    Queue(f"test-{run_id}", connection=redis).delete(delete_jobs=True)
+    from fantasize.jobs import QUEUES
+
+    for name in QUEUES:
+        Queue(f"test-{run_id}-{name}", connection=redis).delete(delete_jobs=True)
     for key in redis.scan_iter(match=f"*test-{run_id}*"):
         redis.delete(key)
 

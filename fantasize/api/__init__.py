@@ -24,12 +24,15 @@ def _resource_blueprints() -> list:
     from fantasize.accounts.api import admin_users_bp, auth_bp, me_bp
     from fantasize.catalog import api as catalog
     from fantasize.customization.api import bp as customization
+    from fantasize.notifications.api import devices, inbox, preferences
     from fantasize.orders.api import admin_orders_bp, checkout_bp, orders_bp
     from fantasize.orders.api import bp as cart
 
     return [
         (auth_bp, "/auth"),
         (catalog.favorites_bp, "/users/me/favorites"),
+        (devices.bp, "/users/me/devices"),
+        (preferences.bp, "/users/me/notification-preferences"),
         (me_bp, "/users/me"),
         (admin_users_bp, "/admin/users"),
         (catalog.products_bp, "/products"),
@@ -44,6 +47,7 @@ def _resource_blueprints() -> list:
         (checkout_bp, "/checkout"),
         (orders_bp, "/orders"),
         (admin_orders_bp, "/admin/orders"),
+        (inbox.bp, "/notifications"),
     ]
 
 

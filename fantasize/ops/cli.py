@@ -70,19 +70,22 @@ def create_user(email: str, role: str, username: str | None, password: str) -> N
 
 
 @click.command("rq-worker")
-@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
 def rq_worker(burst: bool) -> None:
-    """Run an RQ worker whose jobs execute inside this app's context."""
+    """Run an RQ worker on the email, push and default queues; jobs execute inside this app's context.
+
+    It also runs RQ's scheduler, which puts jobs waiting out a retry backoff back on their queue.
+    """
     from rq import Worker
 
     from fantasize.connections import redis_connection
-    from fantasize.jobs import queue_name
+    from fantasize.jobs import worker_queues
 
     connection = redis_connection()
     if connection is None:
         raise click.ClickException("REDIS_URL is not set: jobs run inline, no worker is needed.")
     with current_app.app_context():
-        Worker([queue_name()], connection=connection).work(burst=burst)
+        Worker(worker_queues(connection), connection=connection).work(burst=burst, with_scheduler=True)
 
 
 def init_cli(app: Flask) -> None:

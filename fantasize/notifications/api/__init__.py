@@ -1,0 +1,1 @@
+"""The notifications API: a user's devices, inbox and preferences."""

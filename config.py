@@ -71,6 +71,8 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
     SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
     MAIL_FROM = os.environ.get("MAIL_FROM", "Fantasize <no-reply@fantasize.local>")
+    # Without SMTP_HOST a message is logged instead of sent; its text (links included) only outside production.
+    MAIL_LOG_BODIES = _env_bool("MAIL_LOG_BODIES", True)
 
     FCM_PROJECT_ID = os.environ.get("FCM_PROJECT_ID") or None
     FCM_CREDENTIALS_FILE = os.environ.get("FCM_CREDENTIALS_FILE") or None
@@ -155,6 +157,7 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    MAIL_LOG_BODIES = _env_bool("MAIL_LOG_BODIES", False)
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -1,7 +1,12 @@
 """Domain events: features announce what happened; others subscribe (realtime, notifications).
 
-Events are delivered only after the transaction that caused them commits, so a subscriber
-never hears of an order that was rolled back.
+Two kinds of subscriber:
+
+- :func:`subscribe` — called after the transaction that caused the event commits, in a fresh
+  app context, so it never hears of an order that was rolled back (realtime pushes).
+- :func:`subscribe_in_transaction` — called at once, inside the publisher's transaction, for
+  work that must commit or roll back together with the event (notifications write their
+  deliveries and inbox entries this way). Its errors propagate to the publisher.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from fantasize.extensions import db
 log = logging.getLogger("fantasize.events")
 Handler = Callable[[str, dict[str, Any]], None]
 _subscribers: dict[str, list[Handler]] = defaultdict(list)
+_in_transaction: dict[str, list[Handler]] = defaultdict(list)
 
 
 def subscribe(name: str, handler: Handler) -> None:
@@ -26,9 +32,15 @@ def subscribe(name: str, handler: Handler) -> None:
         _subscribers[name].append(handler)
 
 
+def subscribe_in_transaction(name: str, handler: Handler) -> None:
+    if handler not in _in_transaction[name]:
+        _in_transaction[name].append(handler)
+
+
 def unsubscribe(name: str, handler: Handler) -> None:
-    if handler in _subscribers[name]:
-        _subscribers[name].remove(handler)
+    for registry in (_subscribers, _in_transaction):
+        if handler in registry[name]:
+            registry[name].remove(handler)
 
 
 def _deliver(app: Flask, name: str, payload: dict[str, Any]) -> None:
@@ -43,6 +55,10 @@ def _deliver(app: Flask, name: str, payload: dict[str, Any]) -> None:
 
 
 def publish(name: str, payload: dict[str, Any]) -> None:
-    """Announce ``name`` once the current transaction commits (dropped if it rolls back)."""
+    """Announce ``name``: in-transaction subscribers now, the others once the transaction commits."""
+    for handler in list(_in_transaction[name]):
+        handler(name, payload)
+    if not _subscribers[name]:
+        return
     app = current_app._get_current_object()
     after_commit(db.session(), lambda: _deliver(app, name, payload))

@@ -19,6 +19,7 @@ from flask import current_app
 from rq import Queue, Retry
 from rq.job import Job
 from rq.registry import FailedJobRegistry
+from rq.utils import import_attribute
 
 from fantasize.connections import redis_connection
 
@@ -41,16 +42,22 @@ def retry_policy() -> Retry | None:
     return Retry(max=len(backoff), interval=backoff) if backoff else None
 
 
-def enqueue(func: Callable[..., Any], *args: Any, queue: str = "default", **kwargs: Any) -> None:
-    """Run ``func(*args, **kwargs)`` in a worker, or right away in a fresh app context."""
+def enqueue(func: Callable[..., Any] | str, *args: Any, queue: str = "default", **kwargs: Any) -> None:
+    """Run ``func(*args, **kwargs)`` in a worker, or right away in a fresh app context.
+
+    ``func`` may be a dotted path, so that a service can name a job without importing the
+    jobs module above it.
+    """
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     connection = redis_connection()
     if connection is not None:
         _queue(queue, connection).enqueue(
-            func, *args, kwargs=kwargs, retry=retry_policy(), failure_ttl=current_app.config["JOB_FAILURE_TTL"]
+            func, args=args, kwargs=kwargs, retry=retry_policy(), failure_ttl=current_app.config["JOB_FAILURE_TTL"]
         )
         return
+    if isinstance(func, str):
+        func = import_attribute(func)
     app = current_app._get_current_object()
     with app.app_context():
         try:

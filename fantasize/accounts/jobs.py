@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import render_template
-
 from fantasize.accounts import services
 from fantasize.db import after_commit
 from fantasize.extensions import db
 from fantasize.jobs import enqueue
+from fantasize.notifications import templates
+from fantasize.notifications.context import shop
 from fantasize.notifications.mail import send_email_now
 from fantasize.web.templating import external_url
 
@@ -18,7 +18,7 @@ def queue_password_reset(email: str) -> None:
     The request does the same work whether or not the account exists (nothing but an
     enqueue), so neither its answer nor its timing tells them apart.
     """
-    after_commit(db.session(), lambda: enqueue(send_password_reset, email.strip()))
+    after_commit(db.session(), lambda: enqueue(send_password_reset, email.strip(), queue="email"))
 
 
 def send_password_reset(email: str) -> None:
@@ -28,6 +28,11 @@ def send_password_reset(email: str) -> None:
         return
     db.session.commit()
     user, token = created
-    link = external_url("accounts.reset_password_link", token=token)
-    text = render_template("emails/password_reset.txt", user=user, link=link)
-    send_email_now(user.email, "Choose a new Fantasize password", text)
+    context = {
+        "shop": shop(),
+        "recipient": {"name": user.display_name},
+        "reset_url": external_url("accounts.reset_password_link", token=token),
+        "expires_minutes": int(services.RESET_TOKEN_TTL.total_seconds() // 60),
+    }
+    message = templates.render("password_reset", "en", context)
+    send_email_now(user.email, message.subject, message.text, message.html)

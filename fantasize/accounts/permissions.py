@@ -21,6 +21,7 @@ PERMISSIONS: dict[str, str] = {
     "reports.view": "See reports, exports and the audit log",
     "notifications.send": "Send notifications to users and roles",
     "realtime.admin": "Use the realtime admin tools",
+    "jobs.manage": "See background jobs that failed and retry them",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from fantasize import events
 from fantasize.accounts import mfa, sign_ins
 from fantasize.accounts.models import ApiKey, AuthSession, OAuthIdentity, PasswordResetToken, Role, User
 from fantasize.accounts.oauth import OAuthFailed, ProviderIdentity
@@ -66,6 +67,7 @@ def register_user(
     db.session.add(user)
     db.session.flush()
     audit.record("user.registered", actor_id=user.id, target=f"user:{user.id}", after={"role": user.role}, ip=ip)
+    events.publish("user.registered", {"user_id": user.id})
     return user
 
 

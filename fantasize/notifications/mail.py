@@ -1,48 +1,60 @@
-"""Outgoing e-mail over SMTP; printed to the log when no SMTP server is configured."""
+"""Outgoing e-mail over SMTP (text and HTML parts); written to the log when no SMTP server is set."""
 
 from __future__ import annotations
 
 import logging
 import smtplib
 from email.message import EmailMessage
+from email.utils import make_msgid
 
 from flask import current_app
 
-from fantasize.db import after_commit
-from fantasize.extensions import db
-from fantasize.jobs import enqueue
-
 log = logging.getLogger("fantasize.mail")
 
+# Answers that will not change if we try again: the address or the message is refused for good.
+PERMANENT_SMTP_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPNotSupportedError)
 
-def build_message(to: str, subject: str, text: str) -> EmailMessage:
+
+class PermanentMailError(Exception):
+    """The server refused this message for good; retrying would not help."""
+
+
+def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].strip("> "))
     message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
     return message
 
 
-def send_email_now(to: str, subject: str, text: str) -> None:
-    """Deliver one message (runs in the worker)."""
+def send_email_now(to: str, subject: str, text: str, html: str | None = None) -> None:
+    """Deliver one message now (called from jobs).
+
+    Raises :class:`PermanentMailError` when the server refuses it for good, and lets other
+    SMTP and network errors through so that the job is retried.
+    """
     config = current_app.config
-    message = build_message(to, subject, text)
+    message = build_message(to, subject, text, html)
     if not config.get("SMTP_HOST"):
-        log.info("e-mail not sent (SMTP_HOST unset)", extra={"to": to, "subject": subject})
+        extra = {"to": to, "subject": subject}
+        if config.get("MAIL_LOG_BODIES"):
+            extra["text"] = text
+        log.info("e-mail not sent (SMTP_HOST unset)", extra=extra)
         return
-    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
-        if config.get("SMTP_STARTTLS"):
-            smtp.starttls()
-        if config.get("SMTP_USER"):
-            smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
-        smtp.send_message(message)
-
-
-def send_email_job(to: str, subject: str, text: str) -> None:
-    send_email_now(to, subject, text)
-
-
-def queue_email(to: str, subject: str, text: str) -> None:
-    """Send an e-mail from a worker once the current transaction has committed."""
-    after_commit(db.session(), lambda: enqueue(send_email_job, to, subject, text))
+    try:
+        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
+            if config.get("SMTP_STARTTLS"):
+                smtp.starttls()
+            if config.get("SMTP_USER"):
+                smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
+            smtp.send_message(message)
+    except PERMANENT_SMTP_ERRORS as error:
+        raise PermanentMailError(str(error)) from error
+    except smtplib.SMTPResponseException as error:
+        if 500 <= error.smtp_code < 600:
+            raise PermanentMailError(f"{error.smtp_code} {error.smtp_error!r}") from error
+        raise

@@ -33,9 +33,12 @@ def seed_demo(target: int | None) -> None:
     created = seed_demo_accounts()
     seed_demo_reviews(report)
     seed_demo_customizations()
+    from fantasize.notifications.templates import seed_default_templates
+
+    templates = seed_default_templates()
     db.session.commit()
     click.echo(f"Demo data ready ({report.products} products added, {created} accounts created).")
-    click.echo(f"  added: {report.summary()}")
+    click.echo(f"  added: {report.summary()}; {templates} e-mail templates")
     if target is not None:
         started = time.perf_counter()
 

@@ -61,9 +61,18 @@ def merge_args(args: MultiDict, **overrides: object) -> str:
     return urlencode(list(merged.items(multi=True)))
 
 
+def user_can(permission: str) -> bool:
+    """Whether the signed-in user may ``permission`` (for showing links; the views check again)."""
+    from fantasize.accounts.permissions import current_principal
+
+    principal = current_principal()
+    return bool(principal and principal.can(permission))
+
+
 def init_templating(app: Flask) -> None:
     app.add_template_filter(merge_args, "merge_args")
     app.add_template_filter(money, "money")
     app.add_template_global(nav_url, "nav_url")
+    app.add_template_global(user_can, "user_can")
     app.add_template_global(media_url, "media_url")
     app.add_template_global(item_url, "item_url")

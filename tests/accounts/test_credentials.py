@@ -27,6 +27,7 @@ from tests.accounts.helpers import api_login, bearer, browser_login, issue_api_k
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.ops.test_procfile import ROOT, _free_port, _procfile_command
 from tests.support.parallel import run_in_parallel
+from tests.support.smtp_sink import text_of
 
 NEW_PASSWORD = "copper-harbour-violin-52"
 
@@ -201,7 +202,7 @@ def test_continuing_from_a_reset_link_swaps_its_token_and_keeps_it_out_of_the_lo
     UserFactory(email="reset-me@example.com")
     client.post("/password/forgot", data={"email": "reset-me@example.com"})
     run_jobs()
-    token = mailbox[0].get_payload(decode=True).decode().split("/password/reset/")[1].split()[0]
+    token = text_of(mailbox[0]).split("/password/reset/")[1].split()[0]
 
     scanner = client.application.test_client()  # a mail scanner fetching every link first
     assert scanner.get(f"/password/reset/{token}").status_code == 200

@@ -8,6 +8,7 @@ from fantasize.accounts.models import ApiKey
 from fantasize.extensions import db
 from tests.accounts.helpers import api_login, bearer, issue_api_key
 from tests.factories import ProductFactory, SubcategoryFactory, UserFactory
+from tests.support.smtp_sink import text_of
 
 
 def test_an_api_key_cannot_turn_on_mfa_or_edit_the_profile(client):
@@ -27,7 +28,7 @@ def test_a_password_reset_revokes_api_keys_and_other_reset_links(client, mailbox
     for _ in range(2):
         client.post("/api/v2/auth/password/forgot", json={"email": "recover@example.com"})
     run_jobs()
-    first, second = (m.get_payload(decode=True).decode().split("/password/reset/")[1].split()[0] for m in mailbox)
+    first, second = (text_of(m).split("/password/reset/")[1].split()[0] for m in mailbox)
     assert (
         client.post(
             "/api/v2/auth/password/reset", json={"token": first, "password": "tidy-garden-falcon-73"}

@@ -10,13 +10,14 @@ from fantasize.db import utcnow
 from fantasize.extensions import db
 from tests.accounts.helpers import api_login
 from tests.factories import UserFactory
+from tests.support.smtp_sink import text_of
 
 NEW_PASSWORD = "fresh-meadow-lantern-31"
 
 
 def _reset_link(messages) -> str:
     assert len(messages) == 1
-    body = messages[0].get_payload(decode=True).decode()
+    body = text_of(messages[0])
     match = re.search(r"http://\S+/password/reset/(\S+)", body)
     assert match, body
     return match.group(1)
@@ -28,7 +29,7 @@ def test_reset_link_arrives_by_email_and_works_once(client, mailbox, run_jobs):
     assert response.status_code == 202
     run_jobs()
     assert mailbox[0]["To"] == "ada@example.com"
-    assert mailbox[0]["Subject"] == "Choose a new Fantasize password"
+    assert mailbox[0]["Subject"] == "Reset your Fantasize password"
     token = _reset_link(mailbox)
 
     ok = client.post("/api/v2/auth/password/reset", json={"token": token, "password": NEW_PASSWORD})
@@ -92,6 +93,6 @@ def test_the_reset_link_ignores_a_forged_host_header(app, client, mailbox, run_j
     UserFactory(email="target@example.com")
     client.post("/password/forgot", data={"email": "target@example.com"}, headers={"Host": "evil.example"})
     run_jobs()
-    body = mailbox[0].get_payload(decode=True).decode()
+    body = text_of(mailbox[0])
     assert "https://shop.example.com/password/reset/" in body
     assert "evil.example" not in body

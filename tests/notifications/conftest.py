@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
+from tests.orders.conftest import shelf, shopper, staff  # noqa: F401 - the order fixtures, for order messages
 from tests.support.fcm_server import FakeFcm
 
 

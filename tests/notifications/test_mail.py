@@ -1,18 +1,25 @@
-"""Outgoing e-mail: sent over real SMTP from a job after commit, or logged when no server is set."""
+"""Outgoing e-mail: multipart over real SMTP, logged when no server is set, refusals told apart."""
 
 import logging
 
-from fantasize.extensions import db
-from fantasize.notifications.mail import queue_email, send_email_now
+import pytest
+
+from fantasize.notifications.mail import PermanentMailError, send_email_now
 
 
-def test_a_message_goes_over_smtp_with_sender_recipient_and_text(app, mailbox):
-    send_email_now("ada@example.com", "Your order", "It is on its way.")
-    assert len(mailbox) == 1
-    message = mailbox[0]
+def test_a_message_goes_over_smtp_with_sender_recipient_and_both_parts(app, mailbox):
+    send_email_now("ada@example.com", "Your order", "It is on its way.", "<p>It is <b>on its way</b>.</p>")
+    [message] = mailbox
     assert (message["To"], message["Subject"]) == ("ada@example.com", "Your order")
     assert message["From"] == app.config["MAIL_FROM"]
-    assert message.get_payload(decode=True).decode().strip() == "It is on its way."
+    assert message["Message-ID"]
+    parts = {
+        part.get_content_type(): part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if not part.is_multipart()
+    }
+    assert parts["text/plain"].strip() == "It is on its way."
+    assert "<b>on its way</b>" in parts["text/html"]
 
 
 def test_without_an_smtp_server_the_message_is_logged_not_sent(app, monkeypatch, caplog):
@@ -20,13 +27,34 @@ def test_without_an_smtp_server_the_message_is_logged_not_sent(app, monkeypatch,
     with caplog.at_level(logging.INFO, logger="fantasize.mail"):
         send_email_now("ada@example.com", "Your order", "It is on its way.")
     record = next(r for r in caplog.records if r.name == "fantasize.mail")
-    assert (record.to, record.subject) == ("ada@example.com", "Your order")
+    assert (record.to, record.subject, record.text) == ("ada@example.com", "Your order", "It is on its way.")
 
 
-def test_a_queued_message_leaves_only_when_the_transaction_commits(mailbox, run_jobs):
-    queue_email("first@example.com", "Rolled back", "Never sent")
-    db.session.rollback()
-    queue_email("second@example.com", "Committed", "Sent")
-    db.session.commit()
-    run_jobs()
-    assert [message["To"] for message in mailbox] == ["second@example.com"]
+def test_in_production_the_logged_message_leaves_its_text_out(app, monkeypatch, caplog):
+    monkeypatch.setitem(app.config, "SMTP_HOST", None)
+    monkeypatch.setitem(app.config, "MAIL_LOG_BODIES", False)
+    with caplog.at_level(logging.INFO, logger="fantasize.mail"):
+        send_email_now("ada@example.com", "Reset", "https://shop.example/reset/secret-token")
+    record = next(r for r in caplog.records if r.name == "fantasize.mail")
+    assert not hasattr(record, "text")
+
+
+def test_a_server_that_is_away_raises_for_a_retry(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", 9)  # discard: nothing listens
+    with pytest.raises(ConnectionRefusedError):
+        send_email_now("ada@example.com", "Your order", "It is on its way.")
+
+
+def test_a_refused_recipient_is_a_permanent_failure(app, monkeypatch):
+    from tests.support.smtp_sink import SmtpSink
+
+    sink = SmtpSink(refuse={"nobody@example.com"})
+    sink.start()
+    try:
+        monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+        monkeypatch.setitem(app.config, "SMTP_PORT", sink.port)
+        with pytest.raises(PermanentMailError):
+            send_email_now("nobody@example.com", "Your order", "It is on its way.")
+    finally:
+        sink.stop()

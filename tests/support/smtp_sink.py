@@ -10,8 +10,15 @@ from aiosmtpd.controller import Controller
 
 
 class _Collector:
-    def __init__(self) -> None:
+    def __init__(self, refuse: set[str]) -> None:
         self.messages: list[Message] = []
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content))
@@ -25,8 +32,8 @@ def _free_port() -> int:
 
 
 class SmtpSink:
-    def __init__(self) -> None:
-        self._collector = _Collector()
+    def __init__(self, refuse: set[str] | None = None) -> None:
+        self._collector = _Collector(refuse or set())
         self.port = _free_port()
         self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)
 
@@ -39,3 +46,11 @@ class SmtpSink:
 
     def stop(self) -> None:
         self._controller.stop()
+
+
+def text_of(message: Message) -> str:
+    """The plain-text part of a received message (multipart or not)."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_payload(decode=True).decode()
+    raise AssertionError("the message has no text/plain part")

@@ -10,7 +10,7 @@ from fantasize.accounts import services
 from fantasize.accounts.models import Address
 from fantasize.extensions import db
 from fantasize.media.storage import storage
-from fantasize.notifications.mail import queue_email
+from fantasize.notifications.services import notify
 from fantasize.web.transactions import end_unit_of_work, keep_changes
 from tests.factories import UserFactory
 from tests.support.gifts import image_bytes
@@ -20,7 +20,7 @@ def _work_of_a_request(user) -> Path:
     """What a request's services do before it answers: a row, a stored file and a queued e-mail."""
     db.session.add(Address(user_id=user.id, line1="1 Lane", city="Leeds", postal_code="LS1", country="GB"))
     services.set_avatar(user, image_bytes((64, 64)), max_bytes=1024 * 1024)
-    queue_email("friend@example.com", "Hello", "A message that must not leave on failure")
+    notify("gift_notice", "order:test", {"gift": {"recipient_name": "Friend"}}, email="friend@example.com")
     return storage().path(user.avatar_path)
 
 
@@ -50,7 +50,7 @@ def test_a_successful_request_keeps_its_work_and_then_runs_its_side_effects(app,
     assert db.session.scalar(select(func.count(Address.id))) == 1
     assert picture.is_file()
     assert not old_picture.exists()
-    assert [message["Subject"] for message in mailbox] == ["Hello"]
+    assert [message["To"] for message in mailbox] == ["friend@example.com"]
 
 
 def test_a_failure_that_must_keep_its_records_commits_them(app):

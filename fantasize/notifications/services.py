@@ -1,0 +1,141 @@
+"""Sending notifications: one call per recipient and event, inside the transaction of what happened.
+
+:func:`notify` writes the deliveries (e-mail, one push per device) and the inbox entry in the
+current transaction, so an order that rolls back leaves no message behind; the delivery jobs are
+enqueued only once it commits. Each delivery has a unique key made from the event and what it is
+about, so a job (or an event) that runs twice sends once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from fantasize.accounts.models import User
+from fantasize.db import after_commit, utcnow
+from fantasize.errors import NotFound
+from fantasize.extensions import db
+from fantasize.jobs import enqueue
+from fantasize.notifications import devices, inbox, preferences, templates
+from fantasize.notifications.models import Delivery, DeliveryStatus
+
+log = logging.getLogger("fantasize.notifications")
+
+DELIVERY_JOB = "fantasize.notifications.jobs.deliver"
+# A delivery claimed this long ago by a worker that never finished (it died) may be claimed again.
+STALE_CLAIM = timedelta(minutes=5)
+
+
+def _insert_delivery(values: dict[str, Any]) -> int | None:
+    """Insert a delivery unless its key exists; its id, or ``None`` when it was already there."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Delivery).values(**values).on_conflict_do_nothing(index_elements=["key"]).returning(Delivery.id)
+    return db.session.execute(statement).scalar_one_or_none()
+
+
+def _queue_delivery(delivery_id: int, channel: str) -> None:
+    after_commit(db.session(), lambda: enqueue(DELIVERY_JOB, delivery_id, queue=channel))
+
+
+def notify(
+    event: str,
+    key: str,
+    context: dict[str, Any],
+    *,
+    user: User | None = None,
+    email: str | None = None,
+    link: str | None = None,
+    data: dict[str, Any] | None = None,
+    language: str = "en",
+) -> None:
+    """Tell one person about ``event`` on the channels they want it on.
+
+    ``key`` names what the message is about (``order:<id>``); ``email`` overrides the user's
+    address (a gift recipient has no account). ``link`` is a path on this site for the inbox
+    and the push message.
+    """
+    channels = preferences.channels_for(user.id if user else None, event)
+    address = email or (user.email if user else None)
+    base = {"event": event, "user_id": user.id if user else None, "language": language, "context": context}
+    recipient_key = f"user:{user.id}" if user else f"to:{address}"
+    if "email" in channels and address:
+        delivery_id = _insert_delivery(
+            {**base, "key": f"{event}:{key}:{recipient_key}:email", "channel": "email", "recipient": address}
+        )
+        if delivery_id is not None:
+            _queue_delivery(delivery_id, "email")
+    if user is None:
+        return
+    if "push" in channels:
+        push_data = {**(data or {}), **({"link": link} if link else {})}
+        for device in devices.devices_of(user.id):
+            delivery_id = _insert_delivery(
+                {
+                    **base,
+                    "context": {**context, "_push_data": {k: str(v) for k, v in push_data.items()}},
+                    "key": f"{event}:{key}:{recipient_key}:push:{device.id}",
+                    "channel": "push",
+                    "device_id": device.id,
+                }
+            )
+            if delivery_id is not None:
+                _queue_delivery(delivery_id, "push")
+    if "in_app" in channels:
+        rendered = templates.render(event, language, context)
+        inbox.add(user.id, event, rendered.subject, rendered.summary, link=link, data=data)
+
+
+def notify_staff(event: str, key: str, context_for: Any, *, link: str | None = None, data: dict | None = None) -> None:
+    """Tell every active manager and admin; ``context_for(user)`` builds each one's context."""
+    for staff in db.session.scalars(select(User).where(User.id.in_(inbox.user_ids_with_roles(("manager", "admin"))))):
+        notify(event, key, context_for(staff), user=staff, link=link, data=data)
+
+
+# -- run by the delivery job ------------------------------------------------------------------
+
+
+def claim(delivery_id: int) -> Delivery | None:
+    """Take a delivery for sending, or ``None`` when it was sent, given up, or is being sent by another worker."""
+    now = utcnow()
+    claimable = or_(
+        Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.FAILED)),
+        and_(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - STALE_CLAIM),
+    )
+    result = db.session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, claimable)
+        .values(status=DeliveryStatus.SENDING, claimed_at=now, attempts=Delivery.attempts + 1)
+    )
+    if result.rowcount != 1:
+        return None
+    return db.session.get(Delivery, delivery_id, populate_existing=True)
+
+
+def finish(delivery: Delivery, status: str, error: str | None = None) -> None:
+    delivery.status = status
+    delivery.last_error = error[:2000] if error else None
+    if status == DeliveryStatus.SENT:
+        delivery.sent_at = utcnow()
+    db.session.flush()
+
+
+def failed_deliveries(limit: int = 100) -> list[Delivery]:
+    """Messages that did not go out (the provider refused, or the last retry failed), newest first."""
+    query = select(Delivery).where(Delivery.status == DeliveryStatus.FAILED).order_by(Delivery.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def retry_delivery(delivery_id: int) -> Delivery:
+    """Try a failed delivery again (after this transaction commits)."""
+    delivery = db.session.get(Delivery, delivery_id)
+    if delivery is None or delivery.status != DeliveryStatus.FAILED:
+        raise NotFound("No failed message with this number.")
+    delivery.status = DeliveryStatus.PENDING
+    db.session.flush()
+    _queue_delivery(delivery.id, delivery.channel)
+    return delivery

@@ -86,6 +86,9 @@ def after_rollback(session: Session, callback: Callable[[], None]) -> None:
 
 
 def _run_after_commit(session: Session) -> None:
+    # SQLAlchemy sends after_commit when a SAVEPOINT is released too; the work is not committed yet.
+    if session.in_nested_transaction():
+        return
     session.info.pop(_UNDO_KEY, None)
     for callback in session.info.pop(_HOOKS_KEY, []):
         callback()

@@ -69,3 +69,16 @@ def test_a_failed_sign_in_is_audited_although_the_page_answers_with_an_error(cli
     response = client.post("/login", data={"email": user.email, "password": "not the password"})
     assert response.status_code == 200
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "auth.login_failed"))
+
+
+def test_after_commit_work_waits_for_the_real_commit_not_a_savepoint(app):
+    from fantasize.db import after_commit
+
+    user = UserFactory()
+    ran = []
+    after_commit(db.session(), lambda: ran.append("outer"))
+    with db.session.begin_nested():  # released here: SQLAlchemy reports it as a commit
+        db.session.add(Address(user_id=user.id, line1="1 Lane", city="Leeds", postal_code="LS1", country="GB"))
+    assert ran == []
+    db.session.commit()
+    assert ran == ["outer"]

@@ -35,7 +35,7 @@ def test_a_message_that_did_not_go_out_is_listed_and_sent_again(login, user_fact
 
     page = admin.get("/admin/jobs").get_data(as_text=True)
     assert "Connection unexpectedly closed" in page
-    assert "order_shipped" in page
+    assert "Order shipped" in page
 
     assert admin.post(f"/admin/jobs/deliveries/{delivery.id}/retry").status_code == 303
     run_jobs()

@@ -15,6 +15,7 @@ from fantasize.accounts.permissions import permission_required
 from fantasize.connections import redis_connection
 from fantasize.errors import NotFound
 from fantasize.notifications import services as notifications
+from fantasize.notifications.kinds import KINDS
 from fantasize.web.forms import flash_and_redirect
 
 bp = Blueprint("admin_jobs", __name__, url_prefix="/admin/jobs")
@@ -28,6 +29,7 @@ def failed() -> str:
         failed_jobs=jobs.failed_jobs(),
         failed_deliveries=notifications.failed_deliveries(),
         inline=redis_connection() is None,
+        kinds=KINDS,
     )
 
 

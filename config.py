@@ -48,6 +48,7 @@ class Config:
     # Seconds between the tries of a failing job (one retry per number); then the failed registry.
     JOB_RETRY_BACKOFF = tuple(int(s) for s in os.environ.get("JOB_RETRY_BACKOFF", "30,120,600").split(",") if s.strip())
     JOB_FAILURE_TTL = _env_int("JOB_FAILURE_TTL", 14 * 24 * 3600)  # how long failed jobs stay listed
+    DELIVERY_SWEEP_SECONDS = _env_int("DELIVERY_SWEEP_SECONDS", 60)  # `flask rq-cron`: queue lost deliveries
 
     # Rate limits (Flask-Limiter syntax).
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)

@@ -6,7 +6,8 @@ Two kinds of subscriber:
   app context, so it never hears of an order that was rolled back (realtime pushes).
 - :func:`subscribe_in_transaction` — called at once, inside the publisher's transaction, for
   work that must commit or roll back together with the event (notifications write their
-  deliveries and inbox entries this way). Its errors propagate to the publisher.
+  deliveries and inbox entries this way). Each runs in a SAVEPOINT: if it fails, its own
+  writes are undone and logged, and the publisher's work (an order) goes on.
 """
 
 from __future__ import annotations
@@ -57,7 +58,11 @@ def _deliver(app: Flask, name: str, payload: dict[str, Any]) -> None:
 def publish(name: str, payload: dict[str, Any]) -> None:
     """Announce ``name``: in-transaction subscribers now, the others once the transaction commits."""
     for handler in list(_in_transaction[name]):
-        handler(name, payload)
+        try:
+            with db.session.begin_nested():
+                handler(name, payload)
+        except Exception:  # a message that cannot be written must not cost the shopper their order
+            log.exception("in-transaction subscriber of %s failed", name)
     if not _subscribers[name]:
         return
     app = current_app._get_current_object()

@@ -17,14 +17,15 @@ def _noop() -> None:
 def test_a_run_leaves_no_keys_and_no_queue_in_rqs_set_of_queues(app):
     redis = app.extensions["redis"]
     run_id = uuid.uuid4().hex[:10]
-    Queue(f"test-{run_id}", connection=redis).enqueue(_noop)
+    for name in ("email", "push", "default"):
+        Queue(f"test-{run_id}-{name}", connection=redis).enqueue(_noop)
     redis.set(f"test-{run_id}:cached", "1")
-    assert f"rq:queue:test-{run_id}".encode() in redis.smembers("rq:queues")
+    assert f"rq:queue:test-{run_id}-email".encode() in redis.smembers("rq:queues")
 
     forget_run_in_redis(redis, run_id)
 
     assert list(redis.scan_iter(match=f"*test-{run_id}*")) == []
-    assert f"rq:queue:test-{run_id}".encode() not in redis.smembers("rq:queues")
+    assert [q for q in redis.smembers("rq:queues") if f"test-{run_id}".encode() in q] == []
 
 
 @pytest.mark.redis

@@ -11,9 +11,6 @@ from flask import current_app
 
 log = logging.getLogger("fantasize.mail")
 
-# Answers that will not change if we try again: the address or the message is refused for good.
-PERMANENT_SMTP_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPNotSupportedError)
-
 
 class PermanentMailError(Exception):
     """The server refused this message for good; retrying would not help."""
@@ -52,9 +49,14 @@ def send_email_now(to: str, subject: str, text: str, html: str | None = None) ->
             if config.get("SMTP_USER"):
                 smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
             smtp.send_message(message)
-    except PERMANENT_SMTP_ERRORS as error:
-        raise PermanentMailError(str(error)) from error
-    except smtplib.SMTPResponseException as error:
-        if 500 <= error.smtp_code < 600:
+    except smtplib.SMTPRecipientsRefused as error:
+        # Greylisting and full mailboxes answer 4xx: only 5xx for every recipient is for good.
+        if all(code >= 500 for code, _ in error.recipients.values()):
+            raise PermanentMailError(str(error.recipients)) from error
+        raise
+    except smtplib.SMTPAuthenticationError:
+        raise  # our settings, not this message: retried, and seen in the failed jobs
+    except smtplib.SMTPResponseException as error:  # sender refused, message refused
+        if error.smtp_code >= 500:
             raise PermanentMailError(f"{error.smtp_code} {error.smtp_error!r}") from error
         raise

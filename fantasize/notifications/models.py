@@ -36,6 +36,7 @@ class EmailTemplate(db.Model):
 class DeliveryStatus:
     PENDING = "pending"
     SENDING = "sending"
+    RETRYING = "retrying"  # failed, and the job waits out its backoff before the next try
     SENT = "sent"
     FAILED = "failed"  # gave up: the last retry failed, or the provider refused for good
     SKIPPED = "skipped"  # nothing to send to (no device, switched off since)

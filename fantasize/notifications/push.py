@@ -246,7 +246,8 @@ def _outcome(response: requests.Response) -> PushOutcome:
         return PushOutcome.SENT
     code = _error_code(response)
     message = _error_of(response).get("message") or response.reason
-    if code in DEAD_TOKEN_CODES or status == 404:
+    # A bare 404 (a wrong FCM_ENDPOINT, a proxy's page) says nothing about the token.
+    if code in DEAD_TOKEN_CODES or (status == 404 and _error_of(response).get("status") == "NOT_FOUND"):
         return PushOutcome.UNREGISTERED
     if status == 400 and code == "INVALID_ARGUMENT" and _names_the_token(response):
         return PushOutcome.UNREGISTERED

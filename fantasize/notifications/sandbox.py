@@ -293,20 +293,21 @@ _HTML_ENV = _environment(autoescape=True)
 _TEXT_ENV = _environment(autoescape=False)
 
 
+@functools.lru_cache(maxsize=256)
 def _compile(env: _SandboxEnvironment, source: str) -> Any:
-    """The template, or a list of problems (syntax errors, refused tags)."""
+    """The template, or a list of problems (syntax errors, refused tags); cached by source,
+    since the same few templates are rendered for every message."""
     try:
         tree = env.parse(source)
-    except TemplateError as error:
-        return [_describe(error)]
-    guard = _Guard()
-    tree = guard.visit(tree)
-    if guard.problems:
-        return guard.problems
-    try:
+        guard = _Guard()
+        tree = guard.visit(tree)
+        if guard.problems:
+            return guard.problems
         return env.from_string(tree)
     except TemplateError as error:
         return [_describe(error)]
+    except (RecursionError, MemoryError):  # absurdly deep nesting: refused like a syntax error
+        return ["This template nests too deeply."]
 
 
 def _describe(error: Exception) -> str:
@@ -362,7 +363,7 @@ def render_part(field: str, source: str, data: Mapping[str, Any], *, autoescape:
     """
     compiled = _compile(_HTML_ENV if autoescape else _TEXT_ENV, source)
     if isinstance(compiled, list):
-        raise TemplateProblem({field: compiled})
+        raise TemplateProblem({field: list(compiled)})
     try:
         return _run(compiled, data)
     except Exception as error:

@@ -8,11 +8,13 @@ about, so a job (or an event) that runs twice sends once.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from flask import current_app
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from fantasize.accounts.models import User
@@ -28,6 +30,9 @@ log = logging.getLogger("fantasize.notifications")
 DELIVERY_JOB = "fantasize.notifications.jobs.deliver"
 # A delivery claimed this long ago by a worker that never finished (it died) may be claimed again.
 STALE_CLAIM = timedelta(minutes=5)
+# A delivery still pending this long after it was written (or last queued) lost its job.
+LOST_AFTER = timedelta(minutes=2)
+CLAIMABLE = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING, DeliveryStatus.FAILED)
 
 
 def _insert_delivery(values: dict[str, Any]) -> int | None:
@@ -38,8 +43,23 @@ def _insert_delivery(values: dict[str, Any]) -> int | None:
     return db.session.execute(statement).scalar_one_or_none()
 
 
+def queue_delivery_now(delivery_id: int, channel: str) -> None:
+    """Queue the delivery's job; if that fails (Redis away), the sweep queues it later."""
+    try:
+        enqueue(DELIVERY_JOB, delivery_id, queue=channel)
+    except Exception:
+        log.exception("could not queue delivery %s; the sweep will", delivery_id)
+
+
 def _queue_delivery(delivery_id: int, channel: str) -> None:
-    after_commit(db.session(), lambda: enqueue(DELIVERY_JOB, delivery_id, queue=channel))
+    after_commit(db.session(), lambda: queue_delivery_now(delivery_id, channel))
+
+
+def _recipient_key(user: User | None, address: str | None) -> str:
+    if user is not None:
+        return f"user:{user.id}"
+    # An address can be 254 characters long; its digest keeps the key short and unique.
+    return "to:" + hashlib.sha256((address or "").strip().lower().encode()).hexdigest()[:32]
 
 
 def notify(
@@ -62,7 +82,7 @@ def notify(
     channels = preferences.channels_for(user.id if user else None, event)
     address = email or (user.email if user else None)
     base = {"event": event, "user_id": user.id if user else None, "language": language, "context": context}
-    recipient_key = f"user:{user.id}" if user else f"to:{address}"
+    recipient_key = _recipient_key(user, address)
     if "email" in channels and address:
         delivery_id = _insert_delivery(
             {**base, "key": f"{event}:{key}:{recipient_key}:email", "channel": "email", "recipient": address}
@@ -103,7 +123,7 @@ def claim(delivery_id: int) -> Delivery | None:
     """Take a delivery for sending, or ``None`` when it was sent, given up, or is being sent by another worker."""
     now = utcnow()
     claimable = or_(
-        Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.FAILED)),
+        Delivery.status.in_(CLAIMABLE),
         and_(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - STALE_CLAIM),
     )
     result = db.session.execute(
@@ -139,3 +159,33 @@ def retry_delivery(delivery_id: int) -> Delivery:
     db.session.flush()
     _queue_delivery(delivery.id, delivery.channel)
     return delivery
+
+
+def stuck_deliveries(limit: int = 500) -> list[tuple[int, str]]:
+    """Deliveries that lost their job: never queued, left ``sending`` by a dead worker, or a
+    retry that never came. They are marked as queued now (so the next sweep leaves them) and
+    returned as ``(id, channel)`` to be queued after commit."""
+    now = utcnow()
+    backoff = max((int(s) for s in current_app.config.get("JOB_RETRY_BACKOFF", ())), default=0)
+    last_seen = func.coalesce(Delivery.claimed_at, Delivery.created_at)
+    lost = or_(
+        and_(Delivery.status == DeliveryStatus.PENDING, last_seen < now - LOST_AFTER),
+        and_(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - STALE_CLAIM),
+        and_(
+            Delivery.status == DeliveryStatus.RETRYING,
+            Delivery.claimed_at < now - STALE_CLAIM - timedelta(seconds=backoff),
+        ),
+    )
+    rows = db.session.execute(
+        select(Delivery.id, Delivery.channel)
+        .where(lost)
+        .order_by(Delivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    ids = [row.id for row in rows]
+    if ids:
+        db.session.execute(
+            update(Delivery).where(Delivery.id.in_(ids)).values(status=DeliveryStatus.PENDING, claimed_at=now)
+        )
+    return [(row.id, row.channel) for row in rows]

@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app wsgi seed-demo``, ``rq-worker``."""
+"""Command-line tools: ``flask --app wsgi seed-demo``, ``create-user``, ``rq-worker``, ``rq-cron``."""
 
 from __future__ import annotations
 
@@ -77,21 +77,44 @@ def create_user(email: str, role: str, username: str | None, password: str) -> N
 def rq_worker(burst: bool) -> None:
     """Run an RQ worker on the email, push and default queues; jobs execute inside this app's context.
 
-    It also runs RQ's scheduler, which puts jobs waiting out a retry backoff back on their queue.
+    Jobs run in the worker process itself rather than in a fork per job, so the database pool
+    and the FCM access token are reused from one message to the next. It also runs RQ's
+    scheduler, which puts jobs waiting out a retry backoff back on their queue.
     """
-    from rq import Worker
+    from rq import SimpleWorker
 
-    from fantasize.connections import redis_connection
     from fantasize.jobs import worker_queues
+
+    connection = _redis_or_fail()
+    with current_app.app_context():
+        SimpleWorker(worker_queues(connection), connection=connection).work(burst=burst, with_scheduler=True)
+
+
+@click.command("rq-cron")
+def rq_cron() -> None:
+    """Queue the periodic jobs (the delivery sweep, every minute); one per deployment."""
+    from rq.cron import CronScheduler
+
+    from fantasize.jobs import queue_name
+    from fantasize.notifications.jobs import sweep_deliveries
+
+    connection = _redis_or_fail()
+    scheduler = CronScheduler(connection=connection)
+    scheduler.register(sweep_deliveries, queue_name("default"), interval=current_app.config["DELIVERY_SWEEP_SECONDS"])
+    scheduler.start()
+
+
+def _redis_or_fail():
+    from fantasize.connections import redis_connection
 
     connection = redis_connection()
     if connection is None:
         raise click.ClickException("REDIS_URL is not set: jobs run inline, no worker is needed.")
-    with current_app.app_context():
-        Worker(worker_queues(connection), connection=connection).work(burst=burst, with_scheduler=True)
+    return connection
 
 
 def init_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
     app.cli.add_command(rq_worker)
+    app.cli.add_command(rq_cron)

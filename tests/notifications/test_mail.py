@@ -1,6 +1,7 @@
 """Outgoing e-mail: multipart over real SMTP, logged when no server is set, refusals told apart."""
 
 import logging
+import smtplib
 
 import pytest
 
@@ -46,15 +47,17 @@ def test_a_server_that_is_away_raises_for_a_retry(app, monkeypatch):
         send_email_now("ada@example.com", "Your order", "It is on its way.")
 
 
-def test_a_refused_recipient_is_a_permanent_failure(app, monkeypatch):
+def test_a_refused_recipient_is_a_permanent_failure_a_greylisted_one_is_not(app, monkeypatch):
     from tests.support.smtp_sink import SmtpSink
 
-    sink = SmtpSink(refuse={"nobody@example.com"})
+    sink = SmtpSink(refuse={"nobody@example.com"}, greylist={"later@example.com"})
     sink.start()
     try:
         monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
         monkeypatch.setitem(app.config, "SMTP_PORT", sink.port)
         with pytest.raises(PermanentMailError):
             send_email_now("nobody@example.com", "Your order", "It is on its way.")
+        with pytest.raises(smtplib.SMTPRecipientsRefused):
+            send_email_now("later@example.com", "Your order", "It is on its way.")
     finally:
         sink.stop()

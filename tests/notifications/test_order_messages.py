@@ -4,6 +4,7 @@ from sqlalchemy import func, select, text
 
 from fantasize.extensions import db
 from fantasize.notifications.models import Delivery, Notification
+from fantasize.orders.models import Order
 from tests.factories import UserFactory
 from tests.orders.conftest import add, checkout
 
@@ -181,3 +182,28 @@ def test_registering_sends_a_welcome_e_mail(client, mailbox, run_jobs):
     [welcome] = mailbox
     assert welcome["To"] == "newbie@example.com"
     assert "welcome" in welcome["Subject"].lower()
+
+
+def test_a_notification_that_cannot_be_written_does_not_cost_the_order(client, shopper, shelf, monkeypatch, caplog):
+    from fantasize.notifications import subscribers
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the template store is on fire")
+
+    monkeypatch.setattr(subscribers.services, "notify", broken)
+    _, auth = shopper
+    add(client, auth, product=shelf["mug"])
+    response = checkout(client, auth)
+    assert response.status_code == 201, response.get_json()
+    assert db.session.get(Order, response.get_json()["data"]["id"]) is not None
+    assert "the template store is on fire" in caplog.text
+
+
+def test_a_gift_to_a_very_long_address_is_still_placed(client, shopper, shelf, mailbox, run_jobs):
+    _, auth = shopper
+    address = "a" * 64 + "@" + ".".join(["b" * 60, "c" * 60, "d" * 60]) + ".com"
+    add(client, auth, product=shelf["mug"])
+    response = checkout(client, auth, gift={"recipient_email": address})
+    assert response.status_code == 201, response.get_json()
+    run_jobs()
+    assert address in [message["To"] for message in mailbox]

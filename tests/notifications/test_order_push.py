@@ -66,3 +66,23 @@ def test_without_fcm_settings_the_push_is_skipped_not_failed(client, shopper, sh
     run_jobs()
     delivery = db.session.scalar(select(Delivery).where(Delivery.channel == "push"))
     assert (delivery.status, delivery.last_error) == ("skipped", "push is not configured")
+
+
+def test_a_retried_push_never_reaches_a_phone_that_changed_account(client, shopper, shelf, fake_fcm, app):
+    from fantasize.notifications.jobs import deliver
+    from tests.accounts.helpers import api_login, bearer
+    from tests.factories import UserFactory
+
+    _, auth = shopper
+    _register(client, auth, "shared-phone")
+    add(client, auth, product=shelf["mug"])
+    fake_fcm.fail_next(100, status=503, error_code="UNAVAILABLE")
+    checkout(client, auth)  # inline: the push fails and waits for a retry
+    fake_fcm._failures.clear()  # FCM is back: only the ownership check can stop the push now
+    other = UserFactory()
+    _register(client, bearer(api_login(client, other.email)["access_token"]), "shared-phone")
+
+    delivery_id = db.session.scalar(select(Delivery.id).where(Delivery.channel == "push"))
+    with app.app_context():
+        assert deliver(delivery_id) == "skipped"
+    assert _sent_to(fake_fcm) == []

@@ -366,3 +366,13 @@ def test_syntax_errors_name_the_field_and_line():
 def test_only_plain_data_reaches_a_template():
     with pytest.raises(TypeError):
         render_document(_doc(), {"user": UserFactory()})
+
+
+@pytest.mark.parametrize("source", ["{{ " + "(" * 400 + "1" + ")" * 400 + " }}", "{% if 1 %}" * 2000])
+def test_absurdly_deep_nesting_is_a_field_error_not_a_crash(source):
+    from fantasize.notifications.templates import TemplateProblem, render_document
+
+    document = {"subject": "Hi", "summary": "Hi", "text": source, "html": "<p>Hi</p>"}
+    with pytest.raises(TemplateProblem) as refused:
+        render_document(document, {})
+    assert "text" in refused.value.details

@@ -22,9 +22,11 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_worker(app, smtp_port: int | None = None) -> subprocess.CompletedProcess:
-    """Run ``flask rq-worker --burst`` in its own process until the queues are empty."""
-    env = {
+WORKER_APP = "tests.support.worker_app:create_worker_app()"
+
+
+def _worker_env(app, smtp_port: int | None = None) -> dict[str, str]:
+    return {
         **os.environ,
         "TEST_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
         "TEST_DB_SCHEMA": f"test_{RUN_ID}",
@@ -35,15 +37,12 @@ def run_worker(app, smtp_port: int | None = None) -> subprocess.CompletedProcess
         "SMTP_PORT": str(smtp_port or 25),
         "FANTASIZE_ENV": "test",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "flask",
-        "--app",
-        "tests.support.worker_app:create_worker_app()",
-        "rq-worker",
-        "--burst",
-    ]
+
+
+def run_worker(app, smtp_port: int | None = None) -> subprocess.CompletedProcess:
+    """Run ``flask rq-worker --burst`` in its own process until the queues are empty."""
+    env = _worker_env(app, smtp_port)
+    command = [sys.executable, "-m", "flask", "--app", WORKER_APP, "rq-worker", "--burst"]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     return result
@@ -100,4 +99,47 @@ def test_a_job_that_always_fails_lands_in_the_failed_registry_and_the_admin_page
     retried = admin.post(f"/admin/jobs/{job_id}/retry")
     assert retried.status_code == 303
     assert job_id not in registry.get_job_ids()
-    assert job_id in Queue(queue_name("default"), connection=redis).job_ids
+    default = Queue(queue_name("default"), connection=redis)
+    assert job_id in default.job_ids
+    default.empty()  # it would only fail again
+
+
+def test_the_clock_process_sweeps_a_lost_delivery_to_the_worker(app, user_factory, mailbox, smtp_port):
+    import time
+    from datetime import timedelta
+
+    from fantasize.db import utcnow
+    from fantasize.extensions import db
+    from fantasize.notifications.models import Delivery
+
+    user = user_factory()
+    long_ago = utcnow() - timedelta(minutes=10)
+    db.session.add(
+        Delivery(
+            key=f"welcome:lost:{user.id}",
+            channel="email",
+            event="welcome",
+            user_id=user.id,
+            recipient=user.email,
+            context={"recipient": {"name": "Ada"}},
+            created_at=long_ago,
+        )
+    )
+    db.session.commit()
+
+    default = Queue(queue_name("default"), connection=redis_connection())
+    default.empty()  # what earlier tests left queued must not pass for the sweep
+    env = {**_worker_env(app), "DELIVERY_SWEEP_SECONDS": "1"}
+    command = [sys.executable, "-m", "flask", "--app", WORKER_APP, "rq-cron"]
+    clock = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while default.count == 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        clock.terminate()
+        clock.wait(timeout=10)
+    assert default.count >= 1, "rq-cron queued no sweep"
+
+    run_worker(app, smtp_port)
+    assert [message["To"] for message in mailbox] == [user.email]

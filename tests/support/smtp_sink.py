@@ -10,13 +10,16 @@ from aiosmtpd.controller import Controller
 
 
 class _Collector:
-    def __init__(self, refuse: set[str]) -> None:
+    def __init__(self, refuse: set[str], greylist: set[str]) -> None:
         self.messages: list[Message] = []
         self.refuse = refuse
+        self.greylist = greylist
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
         if address in self.refuse:
             return "550 5.1.1 No such mailbox here"
+        if address in self.greylist:
+            return "451 4.7.1 Greylisted, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -32,8 +35,8 @@ def _free_port() -> int:
 
 
 class SmtpSink:
-    def __init__(self, refuse: set[str] | None = None) -> None:
-        self._collector = _Collector(refuse or set())
+    def __init__(self, refuse: set[str] | None = None, greylist: set[str] | None = None) -> None:
+        self._collector = _Collector(refuse or set(), greylist or set())
         self.port = _free_port()
         self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)
 

@@ -64,6 +64,7 @@ class Config:
     CACHE_TTL_CATEGORIES = _env_int("CACHE_TTL_CATEGORIES", 1800)
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "fantasize:")
     SLOW_REQUEST_MS = _env_int("SLOW_REQUEST_MS", 1000)
+    LOW_STOCK_THRESHOLD = _env_int("LOW_STOCK_THRESHOLD", 5)  # staff get a live alert at or below it
     BCRYPT_ROUNDS = _env_int("BCRYPT_ROUNDS", 12)
 
     SMTP_HOST = os.environ.get("SMTP_HOST") or None

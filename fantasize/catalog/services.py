@@ -1,4 +1,7 @@
-"""Catalog writes: products and packages (staff), with validation and cache invalidation."""
+"""Catalog writes: products and packages (staff), with validation and cache invalidation.
+
+A stock edit is announced as the domain event ``stock.changed`` (realtime tells the shop).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 from slugify import slugify
 from sqlalchemy import select
 
+from fantasize import events
 from fantasize.catalog.cache import invalidate_catalog
 from fantasize.catalog.models import (
     Brand,
@@ -107,7 +111,22 @@ def create_product(values: dict[str, Any]) -> Product:
     return update_product(Product(stock=0, description=""), {"stock": 0, **values})
 
 
+def _announce_stock_edit(item: Product | Package, before: int) -> None:
+    if item.stock == before:
+        return
+    is_product = isinstance(item, Product)
+    events.publish(
+        "stock.changed",
+        {
+            "product_ids": [item.id] if is_product else [],
+            "package_ids": [] if is_product else [item.id],
+            "decreased_product_ids": [item.id] if is_product and item.stock < before else [],
+        },
+    )
+
+
 def update_product(product: Product, values: dict[str, Any]) -> Product:
+    stock_before = product.stock
     _apply_common(product, values)
     if "brand_id" in values:
         brand_id = values["brand_id"]
@@ -119,6 +138,7 @@ def update_product(product: Product, values: dict[str, Any]) -> Product:
     if shares is not None:
         _replace_materials(ProductMaterial, "product_id", product.id, shares)
     invalidate_catalog()
+    _announce_stock_edit(product, stock_before)
     return product
 
 
@@ -194,6 +214,7 @@ def create_package(values: dict[str, Any]) -> Package:
 
 
 def update_package(package: Package, values: dict[str, Any]) -> Package:
+    stock_before = package.stock
     _apply_common(package, values)
     shares = _material_shares(values)
     db.session.flush()
@@ -202,6 +223,7 @@ def update_package(package: Package, values: dict[str, Any]) -> Package:
     if shares is not None:
         _replace_materials(PackageMaterial, "package_id", package.id, shares)
     invalidate_catalog()
+    _announce_stock_edit(package, stock_before)
     return package
 
 

@@ -8,6 +8,7 @@ wins. The CHECK constraint ``stock >= 0`` guards the rest.
 
 After commit, cached catalog entries showing a moved item are recomputed (not the whole
 catalogue), and listings filtered on "in stock" too when an item sells out or comes back.
+Every move is announced as the domain event ``stock.changed`` (realtime tells the shop).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from fantasize import events
 from fantasize.catalog.cache import invalidate_in_stock_listings, stock_changed
 from fantasize.catalog.models import Package, PackageItem, Product
 from fantasize.extensions import db
@@ -112,6 +114,17 @@ def _note_availability_changes(moves: list[tuple[type, int, int, int]]) -> None:
     also flips when one of its products crosses the quantity the package needs of it.
     """
     stock_changed([(model.kind, item_id) for model, item_id, _, _ in moves])
+    if moves:
+        events.publish(
+            "stock.changed",
+            {
+                "product_ids": [item_id for model, item_id, _, _ in moves if model is Product],
+                "package_ids": [item_id for model, item_id, _, _ in moves if model is Package],
+                "decreased_product_ids": [
+                    i for model, i, before, after in moves if model is Product and after < before
+                ],
+            },
+        )
     if any(min(before, after) == 0 for _, _, before, after in moves):
         invalidate_in_stock_listings()
         return

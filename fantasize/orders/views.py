@@ -6,6 +6,7 @@ Blueprint ``order_pages`` (the cart is ``orders``, in ``cart_views``).
   ``checkout_token`` is the idempotency key, so a double-click places one order.
 - ``GET /orders``: the shopper's orders, newest first, with a cursor "next page" link.
 - ``GET /orders/<id>``: one order (someone else's is "not found"), its history, "Cancel order".
+- ``GET /orders/<id>/status``: its tracking alone, which the page fetches again when the order changes.
 - ``POST /orders/<id>/cancel``: cancel while it is under review, placed or being made.
 """
 
@@ -33,6 +34,7 @@ from fantasize.orders.forms import NEW_ADDRESS, CheckoutForm, address_choices, a
 from fantasize.orders.models import Order, OrderStatus
 from fantasize.orders.payments import PaymentDeclined
 from fantasize.orders.placing import place_order
+from fantasize.web.htmx import partial_or_redirect
 from fantasize.web.transactions import settle_failure
 
 bp = Blueprint("order_pages", __name__)
@@ -220,6 +222,16 @@ def _own_order(order_id: str) -> Order:
 @login_required
 def order_detail(order_id: str) -> str:
     return render_template("orders/order.html", order=_own_order(order_id), staff_view=False)
+
+
+@bp.get("/orders/<order_id>/status")
+@login_required
+def order_status(order_id: str) -> Response:
+    """The order's tracking, for the order page's live refresh; without htmx, the order page."""
+    order = _own_order(order_id)
+    return partial_or_redirect(
+        "orders/_order_status.html", url_for("order_pages.order_detail", order_id=order.id), order=order
+    )
 
 
 @bp.post("/orders/<order_id>/cancel")

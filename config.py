@@ -80,6 +80,15 @@ class Config:
     FCM_CREDENTIALS_FILE = os.environ.get("FCM_CREDENTIALS_FILE") or None
     FCM_ENDPOINT = os.environ.get("FCM_ENDPOINT") or None
 
+    # Realtime (/ws): seconds a socket may stay unauthenticated, events kept for `resume`, server pings,
+    # the incoming message cap and the per-socket message rate; Redis keys and the channel use the prefix.
+    REALTIME_AUTH_TIMEOUT = _env_int("REALTIME_AUTH_TIMEOUT", 5)
+    REALTIME_HISTORY_SECONDS = _env_int("REALTIME_HISTORY_SECONDS", 600)
+    REALTIME_PING_INTERVAL = _env_int("REALTIME_PING_INTERVAL", 25)
+    REALTIME_MAX_MESSAGE_BYTES = _env_int("REALTIME_MAX_MESSAGE_BYTES", 4096)
+    REALTIME_RATE_LIMIT = _env_int("REALTIME_RATE_LIMIT", 20)
+    REALTIME_KEY_PREFIX = os.environ.get("REALTIME_KEY_PREFIX", "fantasize:realtime:")
+
     # Staff roles that must use two-factor authentication (comma-separated, e.g. "admin,manager").
     MFA_REQUIRED_ROLES = tuple(r.strip() for r in os.environ.get("MFA_REQUIRED_ROLES", "").split(",") if r.strip())
     JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or None

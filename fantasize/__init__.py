@@ -117,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     from fantasize.orders.cart_views import bp as order_pages
     from fantasize.orders.cart_views import init_cart
     from fantasize.orders.views import bp as order_shopper_pages
+    from fantasize.realtime.ws import init_socket
 
     app.register_blueprint(ops)
     app.register_blueprint(catalog_pages)
@@ -135,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_job_pages)
     app.register_blueprint(notification_pages)
     init_api(app)
+    init_socket(app)
 
 
 def register_error_handlers(app: Flask) -> None:

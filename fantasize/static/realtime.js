@@ -151,6 +151,17 @@
     order_status_update: function (data) {
       setStatus(data.order_id, data.status, data.status_label);
       each('[data-track-order="' + attr(data.order_id) + '"]', function (el) {
+        el.dataset.status = data.status;
+        el.dispatchEvent(new CustomEvent("rt:order-changed", { detail: data }));
+      });
+    },
+
+    // The page may be a little older than its subscription: catch up if the status moved meanwhile
+    // (elements say which status they show in data-status).
+    order_tracking_started: function (data) {
+      each('[data-track-order="' + attr(data.order_id) + '"][data-status]', function (el) {
+        if (el.dataset.status === data.status) return;
+        el.dataset.status = data.status;
         el.dispatchEvent(new CustomEvent("rt:order-changed", { detail: data }));
       });
     },
@@ -165,6 +176,8 @@
         el.classList.toggle("out", !data.in_stock);
       });
     },
+
+    inventory_tracking_started: function (data) { reactions.inventory_update(data); },
 
     admin_order_update: function (data) {
       if (data.action === "status_changed") setStatus(data.order_id, data.status, data.status_label);

@@ -64,10 +64,11 @@
       try { frame = JSON.parse(message.data); } catch (e) { return; }
       if (frame && typeof frame.event === "string") receive(frame);
     };
-    socket.onclose = function () {
+    socket.onclose = function (event) {
       stopPing();
       socket = null;
       document.body.dataset.rt = "offline";
+      if (event.code === 4401) stopped = true;   // not (or no longer) signed in: trying again will not help
       scheduleReconnect();
     };
     // onerror is always followed by onclose, which does the work.

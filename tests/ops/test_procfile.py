@@ -1,5 +1,6 @@
-"""The Procfile's web line really serves the app under gunicorn."""
+"""The Procfile's web line really serves the app under gunicorn (gunicorn.conf.py): pages and WebSockets."""
 
+import json
 import os
 import re
 import socket
@@ -10,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import simple_websocket
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,12 +38,13 @@ def _get(url: str) -> tuple[int, bytes]:
 @pytest.mark.slow
 def test_gunicorn_from_the_procfile_serves_the_app(app, tmp_path):
     port = _free_port()
-    command = _procfile_command("web").replace("0.0.0.0", "127.0.0.1")  # noqa: S104 - only loopback here
+    command = _procfile_command("web")
     env = {
         **os.environ,
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
-        "GUNICORN_THREADS": "4",
+        # Settings given here override gunicorn.conf.py: only loopback in tests.
+        "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}",
         # Production settings need Redis; without it (the quick SQLite loop) the same line runs in development mode.
         "FANTASIZE_ENV": "production" if os.environ.get("REDIS_URL") else "development",
         "SECRET_KEY": "p" * 48,
@@ -66,6 +69,15 @@ def test_gunicorn_from_the_procfile_serves_the_app(app, tmp_path):
         assert status == 200
         status, body = _get(f"{base}/api/v2/openapi.json")
         assert re.search(rb'"openapi":\s*"3\.', body)
+        # An open WebSocket does not hold up a page request in the same worker.
+        ws = simple_websocket.Client.connect(f"ws://127.0.0.1:{port}/ws")
+        try:
+            status, _ = _get(f"{base}/health/live")
+            assert status == 200
+            ws.send(json.dumps({"event": "ping"}))
+            assert json.loads(ws.receive(timeout=5))["event"] == "pong"
+        finally:
+            ws.close()
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from fantasize.admin.views.jobs import bp as admin_job_pages
     from fantasize.admin.views.notifications import bp as admin_notification_pages
     from fantasize.admin.views.orders import bp as admin_order_pages
+    from fantasize.admin.views.realtime import bp as admin_realtime_pages
     from fantasize.api import init_api
     from fantasize.catalog.views.browse import bp as catalog_pages
     from fantasize.catalog.views.items import bp as catalog_item_pages
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_order_pages)
     app.register_blueprint(admin_notification_pages)
     app.register_blueprint(admin_job_pages)
+    app.register_blueprint(admin_realtime_pages)
     app.register_blueprint(notification_pages)
     init_api(app)
     init_socket(app)
@@ -153,8 +155,10 @@ def register_unit_of_work(app: Flask) -> None:
 
 def register_subscribers(app: Flask) -> None:
     from fantasize.notifications.subscribers import init_notifications
+    from fantasize.realtime.publishers import init_publishers
 
     init_notifications(app)
+    init_publishers(app)
 
 
 def register_cli(app: Flask) -> None:

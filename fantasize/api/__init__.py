@@ -27,6 +27,7 @@ def _resource_blueprints() -> list:
     from fantasize.notifications.api import devices, inbox, preferences
     from fantasize.orders.api import admin_orders_bp, checkout_bp, orders_bp
     from fantasize.orders.api import bp as cart
+    from fantasize.realtime import api as realtime_api
 
     return [
         (auth_bp, "/auth"),
@@ -48,6 +49,7 @@ def _resource_blueprints() -> list:
         (orders_bp, "/orders"),
         (admin_orders_bp, "/admin/orders"),
         (inbox.bp, "/notifications"),
+        (realtime_api.bp, "/realtime"),
     ]
 
 

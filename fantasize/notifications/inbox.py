@@ -157,7 +157,15 @@ def send(
         sent = _add_many(recipients, title, message, link, data)
         if sent:
             events.publish(
-                "notification.broadcast", {"roles": list(roles), "event": ANNOUNCEMENT, "title": title, "count": sent}
+                "notification.broadcast",
+                {
+                    "roles": list(roles),
+                    "event": ANNOUNCEMENT,
+                    "title": title,
+                    "message": message,
+                    "link": link,
+                    "count": sent,
+                },
             )
         target = f"role:{role}"
     audit.record(

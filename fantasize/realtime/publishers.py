@@ -133,16 +133,7 @@ def on_notification_broadcast(_name: str, payload: dict[str, Any]) -> None:
     roles = payload.get("roles") or ()
     if not roles:
         return
-    message, link = payload.get("message"), payload.get("link")
-    if message is None:
-        # The event names the title only: the words are those of the newest such inbox entry.
-        row = db.session.execute(
-            select(Notification.body, Notification.link)
-            .where(Notification.event == payload.get("event"), Notification.title == payload.get("title"))
-            .order_by(Notification.id.desc())
-            .limit(1)
-        ).first()
-        message, link = (row.body, row.link) if row is not None else ("", None)
+    message, link = payload.get("message") or "", payload.get("link")
     data: dict[str, Any] = {"title": payload.get("title") or "", "message": message, "kind": payload.get("event")}
     if link:
         data["link"] = link

@@ -104,6 +104,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             # default ("LIMITS") it would wipe the counters of other runs sharing the Redis server.
             "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"limits-test-{RUN_ID}"},
             "RQ_QUEUE_PREFIX": f"test-{RUN_ID}-",
+            "REALTIME_KEY_PREFIX": f"test-{RUN_ID}:realtime:",
             "JOB_RETRY_BACKOFF": (0, 0),
             "UPLOAD_DIR": str(tmp_root / "uploads"),
             "SERVER_NAME": None,

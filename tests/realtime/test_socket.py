@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
+from simple_websocket import ConnectionClosed
 
 from fantasize.accounts.sign_ins import revoke
 from fantasize.extensions import db
@@ -197,11 +200,12 @@ def test_resume_sends_the_missed_events_oldest_first_then_live_ones(signed_in):
 
 def test_a_flood_of_messages_is_refused_then_closed(signed_in):
     socket = signed_in(UserFactory())
-    for _ in range(60):
-        socket.send("ping")
-    assert socket.wait_closed(timeout=5) == 4429
-    codes = [f["data"].get("code") for f in socket.received if f["event"] == "error"]
-    assert codes == ["rate_limited"]
+    with contextlib.suppress(ConnectionClosed, OSError):  # the server may close it before the last one
+        for _ in range(200):
+            socket.send("ping")
+    assert socket.wait_closed(timeout=10) == 4429
+    codes = {f["data"].get("code") for f in socket.received if f["event"] == "error"}
+    assert codes == {"rate_limited"}
 
 
 def test_a_message_over_the_size_cap_closes_the_socket(signed_in):
@@ -211,12 +215,11 @@ def test_a_message_over_the_size_cap_closes_the_socket(signed_in):
 
 
 def test_sockets_that_die_leave_the_hub_and_their_rooms(signed_in, connect):
-    wait_until(lambda: connection_status()["total_sockets"] == 0, message="no sockets left from other tests")
     user = UserFactory()
     sockets = [signed_in(user), signed_in(user), connect()]
-    wait_until(lambda: connection_status()["total_sockets"] == 3, message="three sockets counted")
-    assert sockets_of(user.id) == 2
+    wait_until(lambda: sockets_of(user.id) == 2, message="two sockets in the user's room")
+    with_them = connection_status()["total_sockets"]  # sockets of earlier tests may still be closing
     for socket in sockets:  # the TCP connection ends without a closing handshake
         socket.ws.sock.shutdown(2)
-    wait_until(lambda: connection_status()["total_sockets"] == 0, message="the hub is empty again")
-    assert connection_status()["rooms"] == {}
+    wait_until(lambda: f"user:{user.id}" not in connection_status()["rooms"], message="the user's room is gone")
+    wait_until(lambda: connection_status()["total_sockets"] <= with_them - 3, message="the hub has none of them")

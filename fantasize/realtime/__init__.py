@@ -1,0 +1,1 @@
+"""Realtime: WebSocket connections (``/ws``), rooms, and events delivered across processes."""

@@ -64,6 +64,7 @@ class TimestampMixin:
 
 _HOOKS_KEY = "fantasize_after_commit"
 _UNDO_KEY = "fantasize_after_rollback"
+_COMMITTED_KEY = "fantasize_committed_hooks"
 
 
 def _in_a_transaction(session: Session) -> None:
@@ -85,12 +86,20 @@ def after_rollback(session: Session, callback: Callable[[], None]) -> None:
     session.info.setdefault(_UNDO_KEY, []).append(callback)
 
 
-def _run_after_commit(session: Session) -> None:
+def _note_commit(session: Session) -> None:
     # SQLAlchemy sends after_commit when a SAVEPOINT is released too; the work is not committed yet.
     if session.in_nested_transaction():
         return
     session.info.pop(_UNDO_KEY, None)
-    for callback in session.info.pop(_HOOKS_KEY, []):
+    session.info[_COMMITTED_KEY] = session.info.pop(_HOOKS_KEY, [])
+
+
+def _run_after_commit(session: Session, transaction: SessionTransaction) -> None:
+    # Run once the committed transaction has ended and given its connection back to the pool:
+    # callbacks that open a session of their own (event subscribers) must not hold two connections.
+    if transaction.parent is not None:
+        return
+    for callback in session.info.pop(_COMMITTED_KEY, []):
         callback()
 
 
@@ -104,8 +113,9 @@ def _run_after_rollback(session: Session, previous_transaction: SessionTransacti
 
 def install_session_hooks() -> None:
     """Attach the after-commit and after-rollback machinery to every SQLAlchemy session (idempotent)."""
-    if not event.contains(Session, "after_commit", _run_after_commit):
-        event.listen(Session, "after_commit", _run_after_commit)
+    if not event.contains(Session, "after_commit", _note_commit):
+        event.listen(Session, "after_commit", _note_commit)
+        event.listen(Session, "after_transaction_end", _run_after_commit)
         # "soft" rollbacks too: a transaction that never reached the database still drops its hooks.
         event.listen(Session, "after_soft_rollback", _run_after_rollback)
 

@@ -52,6 +52,7 @@ class Realtime:
             self.history = MemoryHistory(keep)
             self.presence = None
         self.started = False
+        self._last_fanned_id = 0  # the newest event given to the local sockets
         self._started_at = 0.0
         self.subscribed = threading.Event()
         self._stop = threading.Event()
@@ -87,9 +88,24 @@ class Realtime:
 
     def _fan_out(self, raw: str | bytes) -> None:
         try:
-            self.hub.fan_out(json.loads(raw))
+            envelope = json.loads(raw)
+            self._last_fanned_id = max(self._last_fanned_id, int(envelope["id"]))
+            self.hub.fan_out(envelope)
         except Exception:
             log.exception("realtime: could not deliver an event")
+
+    def _catch_up(self) -> None:
+        """After the subscription was lost: deliver what was published meanwhile (sockets stayed
+        connected, so their clients will not ask to resume); a socket never gets an event twice."""
+        rooms = set(self.hub.snapshot()["rooms"])
+        if not rooms or not self._last_fanned_id:
+            return
+        try:
+            for envelope in self.history.missed(self._last_fanned_id, rooms):
+                self._last_fanned_id = max(self._last_fanned_id, int(envelope["id"]))
+                self.hub.fan_out(envelope)
+        except Exception:
+            log.exception("realtime: could not catch up after the subscription came back")
 
     def _dispatch_local(self) -> None:
         while not self._stop.is_set():
@@ -99,6 +115,7 @@ class Realtime:
 
     def _listen(self) -> None:
         backoff = 0.5
+        lost = False
         while not self._stop.is_set():
             pubsub = None
             try:
@@ -118,10 +135,14 @@ class Realtime:
                     if message["type"] == "subscribe":
                         self.subscribed.set()
                         backoff = 0.5
+                        if lost:
+                            lost = False
+                            self._catch_up()
                     elif message["type"] == "message":
                         self._fan_out(message["data"])
             except Exception:
                 self.subscribed.clear()
+                lost = True
                 log.warning("realtime: Redis subscription lost; retrying in %.1f s", backoff, exc_info=True)
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)

@@ -59,6 +59,7 @@ class SocketSession:
         self.window_start = 0.0
         self.window_count = 0
         self.auth_failures = 0
+        self.resumed = False
 
     # -- the loop --------------------------------------------------------------------------------
 
@@ -235,10 +236,19 @@ class SocketSession:
         if isinstance(last_event_id, bool) or not isinstance(last_event_id, int) or last_event_id < 0:
             self._error("invalid_request", "last_event_id must be a whole number.", "resume")
             return
+        if self.resumed:  # one per connection: a resume reads the whole recent history
+            self._error("invalid_request", "This connection has already resumed.", "resume")
+            return
+        self.resumed = True
         connection = self.connection
         connection.pause()  # live events wait until the missed ones are out
         try:
-            missed = realtime_state(self.app).history.missed(last_event_id, set(connection.rooms))
+            try:
+                missed = realtime_state(self.app).history.missed(last_event_id, set(connection.rooms))
+            except Exception:  # Redis away: say so and stay connected; closing would only bring a reconnect storm
+                log.exception("resume failed")
+                self._error("resume_unavailable", "Missed events cannot be fetched right now.", "resume")
+                return
             for envelope in missed:
                 if not connection.send_missed(envelope["id"], envelope["frame"]):
                     raise Closing(1011, "Could not send")

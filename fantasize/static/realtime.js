@@ -27,6 +27,8 @@
 
   var socket = null;
   var attempts = 0;          // failed connections in a row, for the backoff
+  var stableTimer = null;    // resets the backoff once a socket has stayed up STABLE_AFTER ms
+  var STABLE_AFTER = 30000;
   var retryTimer = null;
   var pingTimer = null;
   var lastHeard = 0;         // when the server last sent anything
@@ -65,6 +67,7 @@
       if (frame && typeof frame.event === "string") receive(frame);
     };
     socket.onclose = function (event) {
+      clearTimeout(stableTimer);
       stopPing();
       socket = null;
       document.body.dataset.rt = "offline";
@@ -115,7 +118,10 @@
   function receive(frame) {
     var data = frame.data || {};
     if (frame.event === "authenticated") {
-      attempts = 0;
+      // The backoff starts over only once the socket has stayed up a while: a server that
+      // accepts and then drops every socket (Redis away) must not be hammered.
+      clearTimeout(stableTimer);
+      stableTimer = setTimeout(function () { attempts = 0; }, STABLE_AFTER);
       document.body.dataset.rt = "live";
       // Join the page's rooms first, so that resuming covers their missed events too.
       Object.keys(tracked).forEach(function (kind) {
@@ -255,7 +261,7 @@
       text.textContent = data.message;
       item.append(text);
     }
-    if (data.link && /^\/(?!\/)/.test(data.link)) {   // only links within the site
+    if (data.link && /^\/(?![\/\\])/.test(data.link)) {   // only links within the site (not //x or /\x)
       var link = document.createElement("a");
       link.href = data.link;
       link.textContent = "Open";

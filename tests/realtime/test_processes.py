@@ -82,3 +82,22 @@ def test_presence_counts_sockets_across_processes(two_servers, signed_in):
     for socket in sockets:
         socket.close()
     wait_until(lambda: connection_status()["rooms"].get(f"user:{user.id}", 0) == 0, message="none left")
+
+
+def test_events_published_while_a_process_lost_its_redis_subscription_still_arrive_once(two_servers, signed_in, app):
+    first, _ = two_servers
+    user = UserFactory()
+    socket = signed_in(user, url=first.ws_url)
+    warm = publish("real_time_notification", {"title": "before", "message": "", "kind": "info"}, [f"user:{user.id}"])
+    assert socket.expect("real_time_notification")["id"] == warm
+
+    redis = app.extensions["redis"]
+    prefix = app.config["REALTIME_KEY_PREFIX"]
+    subscribers = [c for c in redis.client_list() if c["name"].startswith(f"{prefix}subscriber:")]
+    assert subscribers, "the server process subscribes under a name of this run"
+    for client in subscribers:
+        redis.client_kill_filter(_id=client["id"])
+    during = publish("real_time_notification", {"title": "during", "message": "", "kind": "info"}, [f"user:{user.id}"])
+
+    frames = [f for f in socket.frames_within(8) if f.get("event") == "real_time_notification"]
+    assert [f["id"] for f in frames] == [during]

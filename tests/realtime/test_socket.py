@@ -198,6 +198,14 @@ def test_resume_sends_the_missed_events_oldest_first_then_live_ones(signed_in):
     assert _named(again.frames_within(0.3), "real_time_notification") == []
 
 
+def test_a_connection_resumes_once(signed_in):
+    socket = signed_in(UserFactory())
+    socket.send("resume", {"last_event_id": 0})
+    socket.send("resume", {"last_event_id": 0})
+    error = socket.expect("error")
+    assert (error["data"]["code"], error["data"]["event"]) == ("invalid_request", "resume")
+
+
 def test_a_flood_of_messages_is_refused_then_closed(signed_in):
     socket = signed_in(UserFactory())
     with contextlib.suppress(ConnectionClosed, OSError):  # the server may close it before the last one

@@ -82,3 +82,15 @@ def test_after_commit_work_waits_for_the_real_commit_not_a_savepoint(app):
     assert ran == []
     db.session.commit()
     assert ran == ["outer"]
+
+
+def test_after_commit_work_runs_once_the_connection_is_back_in_the_pool(app):
+    from fantasize.db import after_commit
+
+    UserFactory()
+    checked_out = []
+    db.session.execute(select(func.count(Address.id)))  # the transaction holds a connection now
+    after_commit(db.session(), lambda: checked_out.append(db.engine.pool.checkedout()))
+    before = db.engine.pool.checkedout()
+    db.session.commit()
+    assert checked_out == [before - 1]

@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from fantasize.accounts.models import User
+from fantasize.accounts.models import STAFF_ROLES, User
 from fantasize.db import after_commit, utcnow
 from fantasize.errors import NotFound
 from fantasize.extensions import db
@@ -112,7 +112,8 @@ def notify(
 
 def notify_staff(event: str, key: str, context_for: Any, *, link: str | None = None, data: dict | None = None) -> None:
     """Tell every active manager and admin; ``context_for(user)`` builds each one's context."""
-    for staff in db.session.scalars(select(User).where(User.id.in_(inbox.user_ids_with_roles(("manager", "admin"))))):
+    staff_members = select(User).where(User.role.in_(STAFF_ROLES), User.is_active_account.is_(True)).order_by(User.id)
+    for staff in db.session.scalars(staff_members):
         notify(event, key, context_for(staff), user=staff, link=link, data=data)
 
 
